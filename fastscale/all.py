@@ -5,9 +5,15 @@
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/99_all.ipynb #e48342c2
+# %% ../nbs/99_all.ipynb #60e0f48c
 from .core import *
 from .assets import *
-from . import core, assets
+from .accum import *
+from .vision import *
+from .metrics import *
+from .run import *
+from .ensemble import *
+from .kaggle import *
+from . import core, assets, accum, vision, metrics, run, ensemble, kaggle
 # nbdev writes an empty `__all__` for this module; the star-import surface is the union of the modules' own `__all__`
-__all__ = [n for m in (core, assets) for n in m.__all__]
+__all__ = [n for m in (core, assets, accum, vision, metrics, run, ensemble, kaggle) for n in m.__all__]

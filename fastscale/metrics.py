@@ -53,6 +53,8 @@ def log_loss(targs, # (n,) class indices or (n, c) 0/1
     "Cross-entropy; for multi-label, the mean binary cross-entropy over every label of every row."
     probs = np.asarray(probs)
     if _multi(targs): return skm.log_loss(np.ravel(targs), np.ravel(probs), labels=[0, 1])
+    # probabilities stored as float32 sum to 1 only to ~1e-7, which sklearn (checking in float64) warns about
+    probs = probs / probs.sum(1, keepdims=True)
     return skm.log_loss(targs, probs, labels=range(probs.shape[1]))
 
 # %% ../nbs/07_metrics.ipynb #1646c8b3
