@@ -10,10 +10,15 @@ from .core import *
 from .assets import *
 from .accum import *
 from .vision import *
+from .text.data import *
+from .text.learner import *
+from .predict import *
 from .metrics import *
 from .run import *
 from .ensemble import *
 from .kaggle import *
-from . import core, assets, accum, vision, metrics, run, ensemble, kaggle
+from . import core, assets, accum, vision, metrics, run, ensemble, kaggle, predict
+from .text import data as text_data, learner as text_learner_mod
 # nbdev writes an empty `__all__` for this module; the star-import surface is the union of the modules' own `__all__`
-__all__ = [n for m in (core, assets, accum, vision, metrics, run, ensemble, kaggle) for n in m.__all__]
+__all__ = [n for m in (core, assets, accum, vision, text_data, text_learner_mod, predict, metrics, run, ensemble, kaggle)
+           for n in m.__all__]

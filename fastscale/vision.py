@@ -173,13 +173,14 @@ def train_vision(arch:str, # a timm architecture name, e.g. 'tf_efficientnet_lit
     set_seed(seed)
     learn = vision_model_learner(dls, arch, bs, pretrained=pretrained, precision=precision, grad_ckpt=grad_ckpt)
     hist = []
-    learn.add_cb(_History(hist))
+    learn.add_cb(rec := _History(hist))
     reset_peak(dls.device); t0 = time.time()
     with warnings.catch_warnings():
         warnings.filterwarnings('ignore', message='.*BatchNorm.*')  # said once in the notebook; micro-batch statistics are expected here
         if finetune: learn.fine_tune(epochs, lr)
         else: learn.unfreeze(); learn.fit_one_cycle(epochs, lr)
     wall, mem = time.time() - t0, peak_mem(dls.device)
+    learn.remove_cb(rec)   # prediction runs the epoch events too
     vp, vplain, vt = predict_tta(learn, dls.valid, tta, n_tta, beta)
     tp = None if test_df is None else predict_tta(learn, dls.test_dl(test_df), tta, n_tta, beta)[0]
     acc, acc_plain = (vp.argmax(1) == vt).float().mean().item(), (vplain.argmax(1) == vt).float().mean().item()
