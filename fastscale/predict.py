@@ -61,7 +61,7 @@ def predict_texts(learn, # a Learner on `text_dls` loaders (e.g. from `text_lear
     preds = []
     for how in hows:
         dl = learn.dls.valid.new(TokenDataset(_ids(learn, items, how)), bs=bs or learn.dls.valid.bs, shuffle=False, drop_last=False)
-        preds.append(learn.get_preds(dl=dl)[0])   # fastai puts the rows back in dataset order
+        with learn.no_bar(): preds.append(learn.get_preds(dl=dl)[0])   # fastai puts the rows back in dataset order
     return torch.stack(preds).mean(0)
 
 # %% ../nbs/06_predict.ipynb #0a4786d5
