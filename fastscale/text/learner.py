@@ -173,6 +173,7 @@ from ..run import Run, Member
 from .data import text_dls
 from ..vision import _History
 from ..predict import predict_texts
+from ..accum import GradAccum
 
 # %% ../../nbs/05_text_learner.ipynb #t4e359ae
 def _model_desc(model)->str:
@@ -223,7 +224,8 @@ def train_text(model, # folder (e.g. `minilm()`), hub name or `PretrainedConfig`
     dls = text_dls(df, tok, text_col, label_col, bs=bs, accum=accum, max_len=max_len, run=run, fold=fold, seed=seed,
                    label_delim=label_delim, template=template, undersample=undersample, pad_multiple=pad_multiple)
     set_seed(seed)
-    learn = text_learner(model, dls, freeze_embeddings=freeze_embeddings, grad_ckpt=grad_ckpt, precision=precision, wd=wd)
+    learn = text_learner(model, dls, freeze_embeddings=freeze_embeddings, grad_ckpt=grad_ckpt, precision=precision, wd=wd,
+                         cbs=GradAccum(bs))   # one optimizer step every `bs` samples, whatever the micro-batch
     if unfreeze: learn.unfreeze()
     hist = []; learn.add_cb(rec := _History(hist))
     pad = dls.train.padding_stats()
