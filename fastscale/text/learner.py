@@ -164,10 +164,9 @@ def fit_sched(self:Learner,
     self.fit(n_epoch, cbs=L(ParamScheduler({'lr': lr})) + L(cbs), reset_opt=reset_opt, wd=wd, start_epoch=start_epoch)
 
 # %% ../../nbs/05_text_learner.ipynb #t5dee5cf
-import time, hashlib, warnings
+import time, hashlib
 import pandas as pd
-from fastcore.basics import store_attr
-from ..core import set_seed, reset_peak, peak_mem, fmt_size, IN_TEST
+from ..core import set_seed, reset_peak, peak_mem, fmt_size
 from ..metrics import score, fit_thresholds
 from ..run import Run, Member
 from .data import text_dls
