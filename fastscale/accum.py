@@ -22,7 +22,7 @@ from fastai.optimizer import Adam
 from .core import parse_size, fmt_size, pick_device, reset_peak, peak_mem, free_mem, child_peak_mem
 
 # %% auto #0
-__all__ = ['accum_plan', 'GradAccum', 'cpu_probe', 'cuda_probe', 'find_accum', 'probe_learner', 'memory_table']
+__all__ = ['accum_plan', 'GradAccum', 'NaNGuard', 'cpu_probe', 'cuda_probe', 'find_accum', 'probe_learner', 'memory_table']
 
 # %% ../nbs/02_accum.ipynb #b92dea09
 def accum_plan(bs:int, # effective batch size: samples per optimizer step
@@ -175,6 +175,26 @@ def _replan(self:GradAccum, size:int, msg:str):
     self.replans.append(dict(epoch=self.epoch, iter=self.iter, phase=phase, old_bs=size, new_bs=self.mbs, dropped=dropped))
     warnings.warn(f'GradAccum: out of memory in the {phase} pass at micro-batch {size}; now micro-batch {self.mbs}, still '
                   f'{self.n_acc} samples per step' + (f' (dropped the {dropped} samples of the window so far)' if dropped else ''))
+
+# %% ../nbs/02_accum.ipynb #b226552c
+class NaNGuard(Callback):
+    "End the fit at the first NaN/infinite training loss; `check()` then raises an error naming member, epoch and batch."
+    order = GradAccum.order + 1   # after the loss exists, before GradAccum or the optimizer use it
+    def __init__(self, member:str='model'): self.member, self.bad = member, None
+    def before_fit(self):
+        if self.bad is not None: raise CancelFitException()   # e.g. `fine_tune`'s second fit, after the first went bad
+    def after_loss(self):
+        if self.training and self.bad is None and not torch.isfinite(self.loss.detach()).all():
+            lr = self.opt.hypers[-1].get('lr') if self.opt is not None else None
+            self.bad = dict(epoch=self.epoch, batch=self.iter, loss=float(self.loss.detach().float().mean()), lr=lr)
+            raise CancelFitException()
+    def check(self):
+        "Raise `FloatingPointError` if a bad loss ended the fit."
+        if self.bad is None: return
+        b = self.bad
+        lr = '' if b['lr'] is None else f", lr {b['lr']:.3g}"
+        raise FloatingPointError(f"{self.member}: training loss became {b['loss']} at epoch {b['epoch']}, batch {b['batch']}{lr}; "
+                                 'the member was not saved and the run can resume: lower the learning rate, check the inputs, or train in fp32')
 
 # %% ../nbs/02_accum.ipynb #b53b5692
 class _StopAfter(Callback):

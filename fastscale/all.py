@@ -17,8 +17,10 @@ from .metrics import *
 from .run import *
 from .ensemble import *
 from .kaggle import *
-from . import core, assets, accum, vision, metrics, run, ensemble, kaggle, predict
+from .distributed import *
+from .jobs import *
+from . import core, assets, accum, vision, metrics, run, ensemble, kaggle, predict, distributed, jobs
 from .text import data as text_data, learner as text_learner_mod
 # nbdev writes an empty `__all__` for this module; the star-import surface is the union of the modules' own `__all__`
-__all__ = [n for m in (core, assets, accum, vision, text_data, text_learner_mod, predict, metrics, run, ensemble, kaggle)
+__all__ = [n for m in (core, assets, accum, vision, text_data, text_learner_mod, predict, metrics, run, ensemble, kaggle, distributed, jobs)
            for n in m.__all__]

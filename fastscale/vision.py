@@ -11,7 +11,8 @@ from fastai.vision.all import (DataBlock, ImageBlock, CategoryBlock, ColReader, 
                                vision_learner, error_rate, accuracy)
 from .core import set_seed, pick_device, reset_peak, peak_mem, fmt_size, IN_TEST
 from .assets import timm_weights, _LITE
-from .accum import GradAccum, accum_plan
+from .accum import GradAccum, NaNGuard, accum_plan
+from .distributed import ddp_ctx, rank_bs, is_main, barrier, solo
 from .run import Run, Member
 
 # %% auto #0
@@ -51,7 +52,8 @@ def vision_dls(df:pd.DataFrame, # rows with an image path column and a label col
                accum:int=1, # micro-batches per step; the loaders use `bs // accum` images a batch
                vocab:list|None=None, # class order (default: sorted labels)
                min_scale:float=0.75, # `aug_transforms` minimum crop scale
-               batch_tfms=None, # batch transforms (default `aug_transforms(size=size, min_scale=min_scale)`)
+               do_flip:bool=True, # `aug_transforms` horizontal flips (False for digits, text, ...)
+               batch_tfms=None, # batch transforms (default `aug_transforms(size=size, min_scale=min_scale, do_flip=do_flip)`)
                fname_col:str='fname', label_col:str='label', # column names
                seed:int=42, # shuffling seed
                **kwargs # passed to `DataBlock.dataloaders` (e.g. `num_workers`, `device`)
@@ -62,7 +64,7 @@ def vision_dls(df:pd.DataFrame, # rows with an image path column and a label col
     sz = (size, size) if isinstance(size, int) else tuple(size)
     if len(sz) != 2 or min(sz) <= 0: raise ValueError(f'size={size!r}: expected a positive int or (height, width)')
     mbs = accum_plan(bs, accum)
-    if batch_tfms is None: batch_tfms = aug_transforms(size=sz, min_scale=min_scale)
+    if batch_tfms is None: batch_tfms = aug_transforms(size=sz, min_scale=min_scale, do_flip=do_flip)
     dblock = DataBlock(blocks=(ImageBlock, CategoryBlock(vocab=vocab)), get_x=ColReader(fname_col, pref=f'{Path(root)}/'),
                        get_y=ColReader(label_col), splitter=IndexSplitter(list(valid_idx)),
                        item_tfms=item if item is not None else Resize(sz), batch_tfms=batch_tfms)
@@ -151,6 +153,7 @@ def train_vision(arch:str, # a timm architecture name, e.g. 'tf_efficientnet_lit
                  pretrained:bool=True, # ImageNet weights (offline for EfficientNet-Lite)
                  grad_ckpt:bool=False, # gradient checkpointing
                  min_scale:float=0.75, # `aug_transforms` minimum crop scale
+                 do_flip:bool=True, # `aug_transforms` horizontal flips (turn off for digits and text)
                  name:str|None=None, # model name in the run (default: arch and size)
                  seed:int=42, # seed of weights init, shuffling and augmentation
                  retrain:bool=False, # train even if this member is already DONE
@@ -162,33 +165,39 @@ def train_vision(arch:str, # a timm architecture name, e.g. 'tf_efficientnet_lit
     sz = [size, size] if isinstance(size, int) else list(size)
     config = dict(task='vision', arch=arch, size=sz, item=_desc(item), bs=bs, accum=accum, epochs=epochs, lr=lr, finetune=finetune,
                   precision=precision, tta=tta, n_tta=n_tta, beta=beta, pretrained=pretrained, grad_ckpt=grad_ckpt,
-                  min_scale=min_scale, seed=seed, name=name or f"{arch}-{'x'.join(map(str, sz))}")
+                  min_scale=min_scale, do_flip=do_flip, seed=seed, name=name or f"{arch}-{'x'.join(map(str, sz))}")
     m = run.member(config, fold)
     if m.done and not retrain:
         print(f'{m.name} fold {fold}: DONE in {m.dir}, not retrained'); return m
     valid_idx = run.splits(fold)[1]
     nw = (0 if IN_TEST else None) if num_workers is None else num_workers
-    dls = vision_dls(df, tuple(sz), valid_idx, root=root, item=item, bs=bs, accum=accum, vocab=run.vocab, min_scale=min_scale,
+    rbs = rank_bs(bs, accum)   # under torchrun each rank loads its share of every step
+    dls = vision_dls(df, tuple(sz), valid_idx, root=root, item=item, bs=rbs, accum=accum, vocab=run.vocab, min_scale=min_scale, do_flip=do_flip,
                      label_col=label_col, seed=seed, **({} if nw is None else dict(num_workers=nw)))
     set_seed(seed)
-    learn = vision_model_learner(dls, arch, bs, pretrained=pretrained, precision=precision, grad_ckpt=grad_ckpt)
+    learn = vision_model_learner(dls, arch, rbs, pretrained=pretrained, precision=precision, grad_ckpt=grad_ckpt)
     hist = []
-    learn.add_cb(rec := _History(hist))
+    learn.add_cbs([rec := _History(hist), guard := NaNGuard(f'{m.name} fold {fold}')])
     reset_peak(dls.device); t0 = time.time()
     with warnings.catch_warnings():
         warnings.filterwarnings('ignore', message='.*BatchNorm.*')  # said once in the notebook; micro-batch statistics are expected here
-        if finetune: learn.fine_tune(epochs, lr)
-        else: learn.unfreeze(); learn.fit_one_cycle(epochs, lr)
+        with ddp_ctx(learn):   # data-parallel when launched with several processes
+            if finetune: learn.fine_tune(epochs, lr)
+            else: learn.unfreeze(); learn.fit_one_cycle(epochs, lr)
     wall, mem = time.time() - t0, peak_mem(dls.device)
-    learn.remove_cb(rec)   # prediction runs the epoch events too
-    vp, vplain, vt = predict_tta(learn, dls.valid, tta, n_tta, beta)
-    tp = None if test_df is None else predict_tta(learn, dls.test_dl(test_df), tta, n_tta, beta)[0]
+    guard.check()   # a NaN/inf loss: nothing is saved, the member stays to do
+    learn.remove_cbs([rec, guard])   # prediction runs the epoch events too
+    if not is_main(): barrier(); return run.member(config, fold)   # rank 0 predicts and writes
+    with solo():   # rank 0 alone: no gathering across ranks
+        vp, vplain, vt = predict_tta(learn, dls.valid, tta, n_tta, beta)
+        tp = None if test_df is None else predict_tta(learn, dls.test_dl(test_df), tta, n_tta, beta)[0]
     acc, acc_plain = (vp.argmax(1) == vt).float().mean().item(), (vplain.argmax(1) == vt).float().mean().item()
     metrics = dict(accuracy=acc, accuracy_no_tta=acc_plain, tta_gain=acc - acc_plain, epochs=hist)
     m = run.save_member(m, valid=dict(idxs=valid_idx, preds=vp.numpy(), targets=vt.numpy()),
                         test=None if tp is None else dict(preds=tp.numpy()), metrics=metrics, peak_mem=mem, wall=wall)
     print(f"{m.name} fold {fold}: {arch} {'x'.join(map(str, sz))} bs {bs} = {accum} x {bs // accum} | valid accuracy {acc:.4f} "
           f"(TTA {acc - acc_plain:+.4f}) | peak {fmt_size(mem['peak'])} ({mem['kind']}) | {wall:.0f}s")
+    barrier()
     return m
 
 # %% ../nbs/03_vision.ipynb #80b1fe9d

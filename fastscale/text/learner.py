@@ -172,7 +172,8 @@ from ..run import Run, Member
 from .data import text_dls
 from ..vision import _History
 from ..predict import predict_texts
-from ..accum import GradAccum
+from ..accum import GradAccum, NaNGuard
+from ..distributed import ddp_ctx, rank_bs, is_main, barrier, solo
 
 # %% ../../nbs/05_text_learner.ipynb #t4e359ae
 def _model_desc(model)->str:
@@ -220,22 +221,26 @@ def train_text(model, # folder (e.g. `minilm()`), hub name or `PretrainedConfig`
         print(f'{m.name} fold {fold}: DONE in {m.dir}, not retrained'); return m
     tok = model if tokenizer is None and isinstance(model, (str, Path)) else tokenizer
     if tok is None: raise ValueError('tokenizer=None: pass a tokenizer (or its folder) when model is not a folder or hub name')
-    dls = text_dls(df, tok, text_col, label_col, bs=bs, accum=accum, max_len=max_len, run=run, fold=fold, seed=seed,
+    rbs = rank_bs(bs, accum)   # under torchrun each rank loads its share of every step
+    dls = text_dls(df, tok, text_col, label_col, bs=rbs, accum=accum, max_len=max_len, run=run, fold=fold, seed=seed,
                    label_delim=label_delim, template=template, undersample=undersample, pad_multiple=pad_multiple)
     set_seed(seed)
     learn = text_learner(model, dls, freeze_embeddings=freeze_embeddings, grad_ckpt=grad_ckpt, precision=precision, wd=wd,
-                         cbs=GradAccum(bs))   # one optimizer step every `bs` samples, whatever the micro-batch
+                         cbs=GradAccum(rbs))   # one optimizer step every `bs` samples (over all ranks), whatever the micro-batch
     if unfreeze: learn.unfreeze()
-    hist = []; learn.add_cb(rec := _History(hist))
+    hist = []; learn.add_cbs([rec := _History(hist), guard := NaNGuard(f'{m.name} fold {fold}')])
     pad = dls.train.padding_stats()
     reset_peak(dls.device); t0 = time.time()
-    learn.fit_sched(epochs, lr, sched=sched, warmup=warmup)
+    with ddp_ctx(learn): learn.fit_sched(epochs, lr, sched=sched, warmup=warmup)
     wall, mem = time.time() - t0, peak_mem(dls.device)
-    learn.remove_cb(rec)   # predictions run epochs' events too
+    guard.check()   # a NaN/inf loss: nothing is saved, the member stays to do
+    learn.remove_cbs([rec, guard])   # predictions run epochs' events too
+    if not is_main(): barrier(); return run.member(config, fold)   # rank 0 predicts and writes
     val = dls.splits[1]
-    vp = predict_texts(learn, df.iloc[val], tta).numpy()
+    with solo():   # rank 0 alone: no gathering across ranks
+        vp = predict_texts(learn, df.iloc[val], tta).numpy()
+        tp = None if test_df is None else predict_texts(learn, test_df, tta).numpy()
     vy = dls.valid.dataset.y
-    tp = None if test_df is None else predict_texts(learn, test_df, tta).numpy()
     metrics = dict(score(vy, vp), epochs=hist, padding_ratio=pad['ratio'], real_tokens=pad['real_tokens'],
                    tokens_per_s=pad['real_tokens'] * epochs / wall)
     if dls.multi: learn.thresholds = fit_thresholds(vy, vp); metrics['thresholds'] = learn.thresholds.tolist()
@@ -245,4 +250,5 @@ def train_text(model, # folder (e.g. `minilm()`), hub name or `PretrainedConfig`
     key = 'roc_auc' if dls.multi else 'accuracy'
     print(f"{m.name} fold {fold}: {desc} max_len {max_len} bs {bs} = {accum} x {bs // accum} | valid {key} {metrics[key]:.4f} "
           f"| padding x{pad['ratio']:.3f} | peak {fmt_size(mem['peak'])} ({mem['kind']}) | {wall:.0f}s")
+    barrier()
     return m
