@@ -14,7 +14,7 @@ from .core import atomic_write, fmt_size
 from .metrics import as_probs, score
 
 # %% auto #0
-__all__ = ['encode_labels', 'strat_key', 'make_folds', 'config_hash', 'Member', 'Run']
+__all__ = ['RUN_FORMAT', 'encode_labels', 'strat_key', 'make_folds', 'config_hash', 'Member', 'Run']
 
 # %% ../nbs/08_run.ipynb #b029faea
 def _native(o): return o.item() if isinstance(o, np.generic) else o
@@ -28,6 +28,8 @@ def encode_labels(labels, # one label per row: a class, or a list/tuple/set of l
     labels = list(labels)
     multi = label_delim is not None or any(isinstance(l, (list, tuple, set, np.ndarray)) for l in labels)
     if multi:
+        odd = [i for i, l in enumerate(labels) if not (_missing(l) or isinstance(l, (str, list, tuple, set, np.ndarray)))]
+        if odd: raise ValueError(f'multi-label rows {odd[:5]} hold {labels[odd[0]]!r}: expected a string of labels split on label_delim={label_delim!r}, a list of labels, or nothing')
         rows = [set() if _missing(l) else set(l.split(label_delim)) - {''} if isinstance(l, str) else set(map(_native, l)) for l in labels]
         seen = set().union(*rows)
     else:
@@ -143,6 +145,8 @@ def _versions():
         except PackageNotFoundError: out[p] = None
     return out
 
+RUN_FORMAT = 1   # run.json layout; a run of another format is refused, not misread
+
 class Run:
     "A run directory: a split fixed once, and the members trained on it."
     def __init__(self, path:str|Path, # the run directory, created if needed
@@ -174,9 +178,13 @@ class Run:
         spec = dict(task='multi' if y.ndim == 2 else 'single', classes=vocab, n_rows=len(y), folds=folds, valid_pct=valid_pct,
                     seed=seed, n_test=n_test, test_labelled=ty is not None, targets_sha=_sha(tb))
         if (self.path/'run.json').exists(): return self._open(spec)
+        if folds and y.ndim == 1 and (small := np.bincount(y, minlength=len(vocab)).min()) < folds:
+            c = vocab[int(np.bincount(y, minlength=len(vocab)).argmin())]
+            raise ValueError(f'folds={folds} but class {c!r} has {small} row(s): every fold should validate on each class; use folds<={max(small, 2)} or valid_pct=')
         fold = make_folds(y, folds, valid_pct, seed)
-        meta = dict(spec, split='train_test_split' if valid_pct else 'StratifiedKFold',
+        meta = dict(spec, format=RUN_FORMAT, split='train_test_split' if valid_pct else 'StratifiedKFold',
                     stratify='rarest label present' if y.ndim == 2 else 'class', versions=_versions(), fold=fold.tolist())
+        for t in self.path.glob('.*.tmp'): t.unlink()   # left by a creation that was killed
         atomic_write(self.path/'targets.npz', tb)
         atomic_write(self.path/'run.json', meta)    # last: a run without run.json is not made yet
         self._open()
@@ -196,7 +204,11 @@ def _open(self:Run, spec=None):
     "Read `run.json` and the targets; refuse when `spec` (the arguments given) disagrees with them."
     mf = self.path/'run.json'
     if not mf.exists(): raise ValueError(f'{mf} does not exist; pass df= and label_col= (or labels=) to create the run')
-    self.meta = json.loads(mf.read_text())
+    try: self.meta = json.loads(mf.read_text())
+    except ValueError as e: raise ValueError(f'{mf} is not valid JSON ({e}); the run is damaged: restore it or start a new one') from None
+    if self.meta.get('format', 1) != RUN_FORMAT:
+        made = self.meta.get('versions', {}).get('fastscale', '?')
+        raise ValueError(f"{self.path} is a run of format {self.meta.get('format')!r} (made by fastscale {made}); this fastscale reads format {RUN_FORMAT}: use that version, or a new run")
     diff = {k: (self.meta.get(k), v) for k, v in (spec or {}).items() if self.meta.get(k) != v}
     if diff:
         what = ', '.join(f'{k}: run has {old!r}, given {new!r}' for k, (old, new) in diff.items())

@@ -16,26 +16,63 @@ from .distributed import ddp_ctx, rank_bs, is_main, barrier, solo
 from .run import Run, Member
 
 # %% auto #0
-__all__ = ['image_df', 'vision_dls', 'resolve_precision', 'vision_model_learner', 'predict_tta', 'train_vision', 'tune_tta']
+__all__ = ['check_images', 'image_df', 'vision_dls', 'resolve_precision', 'vision_model_learner', 'predict_tta', 'train_vision',
+           'tune_tta']
 
 # %% ../nbs/03_vision.ipynb #d7c2c127
 _IMG_EXTS = {'.png', '.jpg', '.jpeg', '.bmp', '.gif', '.webp', '.tif', '.tiff'}
 
+def check_images(fnames, # image paths, relative to `root`
+                 root:str|Path='.', # folder the paths are relative to
+                 decode:bool=True # also open each file and check it decodes (PIL `verify`)
+                )->pd.DataFrame:
+    "The files of `fnames` that are missing, not images, or corrupt: a DataFrame `fname, problem` (empty when all are fine)."
+    from PIL import Image
+    bad = []
+    for f in fnames:
+        p = Path(root)/f
+        if not p.is_file(): bad.append((f, 'missing')); continue
+        if p.suffix.lower() not in _IMG_EXTS: bad.append((f, f'not an image file ({p.suffix or "no extension"})')); continue
+        if decode:
+            try:
+                with Image.open(p) as im: im.verify()
+            except Exception as e: bad.append((f, f'cannot be decoded ({type(e).__name__})'))
+    return pd.DataFrame(bad, columns=['fname', 'problem'])
+
+def _raise_bad(bad, what, hint):
+    rows = '; '.join(f'{f}: {p}' for f, p in bad.head(3).itertuples(index=False))
+    raise ValueError(f'{len(bad)} {what} file(s) are unusable ({rows}{"; ..." if len(bad) > 3 else ""}); {hint}')
+
+
+# %% ../nbs/03_vision.ipynb #daf669bc
 def image_df(path:str|Path, # folder holding `train/<label>/` images (and optionally `test/`)
              train:str='train', # name of the labelled folder
              test:str='test', # name of the unlabelled folder
-             test_labels:str='test_labels.csv' # optional CSV (`fname,label`) of test labels, for a labelled hold-out
+             test_labels:str='test_labels.csv', # optional CSV (`fname,label`) of test labels, for a labelled hold-out
+             check:bool=True, # check every file: an image that decodes, no stray files, no empty class folder
+             skip_bad:bool=False # drop unusable training files (and say which) instead of raising
             )->tuple:
     "`(train_df, test_df)` with columns `fname` (relative to `path`), `label`; `test_df` has labels when known, or is None."
     path = Path(path)
     if not (path/train).is_dir(): raise FileNotFoundError(f'path={str(path)!r} has no {train}/ folder of class sub-folders')
-    files = sorted(p for p in (path/train).rglob('*') if p.suffix.lower() in _IMG_EXTS)
-    if not files: raise FileNotFoundError(f'{path/train} holds no image files ({", ".join(sorted(_IMG_EXTS))})')
-    tr = pd.DataFrame(dict(fname=[str(p.relative_to(path)) for p in files], label=[p.parent.name for p in files]))
+    classes = sorted(d for d in (path/train).iterdir() if d.is_dir())
+    if not classes: raise FileNotFoundError(f'{path/train} has no class sub-folders (expected {train}/<label>/<image>)')
+    empty = [d.name for d in classes if not any(f.is_file() for f in d.rglob('*'))]
+    if empty: raise ValueError(f'class folder(s) {empty} of {path/train} are empty: add images or remove the folder')
+    files = sorted(p for d in classes for p in d.rglob('*') if p.is_file() and not p.name.startswith('.'))
+    tr = pd.DataFrame(dict(fname=[str(p.relative_to(path)) for p in files], label=[p.relative_to(path/train).parts[0] for p in files]))
+    if check:
+        bad = check_images(tr.fname, path)
+        if len(bad) and not skip_bad: _raise_bad(bad, 'training', 'fix or remove them, or pass skip_bad=True to drop them')
+        if len(bad):
+            print(f'image_df: skipped {len(bad)} unusable training file(s):\n' + bad.to_string(index=False))
+            tr = tr[~tr.fname.isin(bad.fname)].reset_index(drop=True)
+    else: tr = tr[[Path(f).suffix.lower() in _IMG_EXTS for f in tr.fname]].reset_index(drop=True)
     te = None
     if (path/test).is_dir():
         tf = sorted(p for p in (path/test).iterdir() if p.suffix.lower() in _IMG_EXTS)
         te = pd.DataFrame(dict(fname=[str(p.relative_to(path)) for p in tf]))
+        if check and len(bad := check_images(te.fname, path)): _raise_bad(bad, 'test', 'a submission needs every test row: fix them')
         if (path/test_labels).exists():
             lab = pd.read_csv(path/test_labels, dtype=str).set_index('fname').label
             te['label'] = [lab.get(Path(f).name) for f in te.fname]
@@ -157,11 +194,14 @@ def train_vision(arch:str, # a timm architecture name, e.g. 'tf_efficientnet_lit
                  name:str|None=None, # model name in the run (default: arch and size)
                  seed:int=42, # seed of weights init, shuffling and augmentation
                  retrain:bool=False, # train even if this member is already DONE
-                 label_col:str='label', num_workers:int|None=None # label column; DataLoader workers (default: 0 in tests)
+                 label_col:str='label', num_workers:int|None=None, # label column; DataLoader workers (default: 0 in tests)
+                 cbs:list|None=None # extra callbacks for the fit (not part of the member's config)
                 )->Member|list:
     "Train (or find) the member `arch` × preprocessing of `run` on `fold`; store its validation and test predictions."
     if fold == 'all': return [train_vision(**{**locals(), 'fold': f}) for f in range(run.n_folds)]
     _check_rows(run, df, test_df, label_col)
+    for what, d in (('training', df), ('test', test_df)):   # a missing file would fail mid-epoch, after minutes of training
+        if d is not None and len(bad := check_images(d['fname'], root, decode=False)): _raise_bad(bad, what, f'paths are relative to root={str(root)!r}')
     sz = [size, size] if isinstance(size, int) else list(size)
     config = dict(task='vision', arch=arch, size=sz, item=_desc(item), bs=bs, accum=accum, epochs=epochs, lr=lr, finetune=finetune,
                   precision=precision, tta=tta, n_tta=n_tta, beta=beta, pretrained=pretrained, grad_ckpt=grad_ckpt,
@@ -182,8 +222,8 @@ def train_vision(arch:str, # a timm architecture name, e.g. 'tf_efficientnet_lit
     with warnings.catch_warnings():
         warnings.filterwarnings('ignore', message='.*BatchNorm.*')  # said once in the notebook; micro-batch statistics are expected here
         with ddp_ctx(learn):   # data-parallel when launched with several processes
-            if finetune: learn.fine_tune(epochs, lr)
-            else: learn.unfreeze(); learn.fit_one_cycle(epochs, lr)
+            if finetune: learn.fine_tune(epochs, lr, cbs=cbs)
+            else: learn.unfreeze(); learn.fit_one_cycle(epochs, lr, cbs=cbs)
     wall, mem = time.time() - t0, peak_mem(dls.device)
     guard.check()   # a NaN/inf loss: nothing is saved, the member stays to do
     learn.remove_cbs([rec, guard])   # prediction runs the epoch events too

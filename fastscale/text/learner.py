@@ -207,7 +207,8 @@ def train_text(model, # folder (e.g. `minilm()`), hub name or `PretrainedConfig`
                name:str|None=None, # model name in the run (default: model and max_len)
                seed:int=42, retrain:bool=False, # seed; train even if DONE
                template:str|None=None, label_delim:str|None=None, # as in `text_dls`
-               undersample:float|None=None, pad_multiple:int|None=None # as in `text_dls`
+               undersample:float|None=None, pad_multiple:int|None=None, # as in `text_dls`
+               cbs:list|None=None # extra callbacks for the fit (not part of the member's config)
               )->Member|list:
     "Train (or find) the member `model` of `run` on `fold`; store its validation and test predictions and scores."
     if fold == 'all': return [train_text(**{**locals(), 'fold': f}) for f in range(run.n_folds)]
@@ -226,12 +227,12 @@ def train_text(model, # folder (e.g. `minilm()`), hub name or `PretrainedConfig`
                    label_delim=label_delim, template=template, undersample=undersample, pad_multiple=pad_multiple)
     set_seed(seed)
     learn = text_learner(model, dls, freeze_embeddings=freeze_embeddings, grad_ckpt=grad_ckpt, precision=precision, wd=wd,
-                         cbs=GradAccum(rbs))   # one optimizer step every `bs` samples (over all ranks), whatever the micro-batch
+                         cbs=(ga := GradAccum(rbs)))   # one optimizer step every `bs` samples (over all ranks), whatever the micro-batch
     if unfreeze: learn.unfreeze()
     hist = []; learn.add_cbs([rec := _History(hist), guard := NaNGuard(f'{m.name} fold {fold}')])
     pad = dls.train.padding_stats()
     reset_peak(dls.device); t0 = time.time()
-    with ddp_ctx(learn): learn.fit_sched(epochs, lr, sched=sched, warmup=warmup)
+    with ddp_ctx(learn): learn.fit_sched(epochs, lr, sched=sched, warmup=warmup, cbs=cbs)
     wall, mem = time.time() - t0, peak_mem(dls.device)
     guard.check()   # a NaN/inf loss: nothing is saved, the member stays to do
     learn.remove_cbs([rec, guard])   # predictions run epochs' events too
@@ -242,7 +243,7 @@ def train_text(model, # folder (e.g. `minilm()`), hub name or `PretrainedConfig`
         tp = None if test_df is None else predict_texts(learn, test_df, tta).numpy()
     vy = dls.valid.dataset.y
     metrics = dict(score(vy, vp), epochs=hist, padding_ratio=pad['ratio'], real_tokens=pad['real_tokens'],
-                   tokens_per_s=pad['real_tokens'] * epochs / wall)
+                   tokens_per_s=pad['real_tokens'] * epochs / wall, replans=ga.replans)
     if dls.multi: learn.thresholds = fit_thresholds(vy, vp); metrics['thresholds'] = learn.thresholds.tolist()
     m = run.save_member(m, valid=dict(idxs=val, preds=vp, targets=vy), test=None if tp is None else dict(preds=tp),
                         metrics=metrics, peak_mem=mem, wall=wall)
