@@ -31,9 +31,10 @@ def _demo(args):
 def _train(args):
     "Train the members of a job config, then ensemble them as its `ensemble:` section says."
     from fastscale.jobs import load_config, train_job, ensemble_job, job_id_col
+    from fastscale.distributed import is_main
     cfg = load_config(args.config)
     run = train_job(cfg)
-    if not args.no_ensemble:
+    if not args.no_ensemble and is_main():   # under torchrun, one process writes the ensemble
         e = cfg['ensemble'] or {}
         ensemble_job(run, e.get('out'), e.get('weights', 'fit'), id_col=job_id_col(cfg), target_col=cfg['data']['label_col'])
 

@@ -151,6 +151,9 @@ def child_peak_mem(code:str, # python source run as `__main__` in a fresh interp
     return dict(rc=p.returncode, peak=peak, out=p.stdout.decode(errors='replace'))
 
 # %% ../nbs/00_core.ipynb #33d320cf
+def _umask()->int:
+    u = os.umask(0); os.umask(u); return u
+
 def atomic_write(path:str|Path, # file to (over)write
                  data:bytes|str|dict|list # content; dicts and lists are written as indented JSON
                 )->Path:
@@ -164,6 +167,7 @@ def atomic_write(path:str|Path, # file to (over)write
     try:
         with os.fdopen(fd, 'wb') as f:
             f.write(data); f.flush(); os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())   # mkstemp makes the file private; give it the mode a plain open() would
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True); raise

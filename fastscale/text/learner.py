@@ -4,7 +4,7 @@
 
 # %% ../../nbs/05_text_learner.ipynb #365ec060
 from __future__ import annotations
-import copy
+import copy, warnings
 from functools import partial
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn
@@ -36,6 +36,16 @@ class HFClassifier(nn.Module):
         return self.model(input_ids=input_ids, attention_mask=attention_mask).logits
 
 # %% ../../nbs/05_text_learner.ipynb #bf16b239
+def _load_pretrained(src, **kwargs):
+    "`from_pretrained` without transformers' load report for the new head it is asked to make; a warning for any other weight it had to invent."
+    from transformers.utils import logging as hf_logging
+    v = hf_logging.get_verbosity(); hf_logging.set_verbosity_error()
+    try: model, info = AutoModelForSequenceClassification.from_pretrained(src, output_loading_info=True, **kwargs)
+    finally: hf_logging.set_verbosity(v)
+    odd = [k for k in info.get('missing_keys', []) if not k.split('.')[0] in ('classifier', 'score', 'pre_classifier')] + list(info.get('mismatched_keys', []))
+    if odd: warnings.warn(f'{src}: {len(odd)} weight(s) are not in the checkpoint and start at random: {sorted(map(str, odd))[:5]}')
+    return model
+
 def hf_classifier(model, # local folder, hub name, `PretrainedConfig` (random weights), or an HF / `HFClassifier` model
                   n_out:int, # number of classes, or of labels when `multilabel`
                   multilabel:bool=False, # independent sigmoid outputs instead of a softmax
@@ -61,7 +71,7 @@ def hf_classifier(model, # local folder, hub name, `PretrainedConfig` (random we
     elif isinstance(model, (str, Path)):
         src = str(Path(model).expanduser()) if Path(model).expanduser().exists() else str(model)
         try:
-            if pretrained: model = AutoModelForSequenceClassification.from_pretrained(src, **cfg, **kwargs)
+            if pretrained: model = _load_pretrained(src, **cfg, **kwargs)
             else: model = AutoModelForSequenceClassification.from_config(AutoConfig.from_pretrained(src, **cfg, **kwargs))
         except (OSError, ValueError) as e:
             if Path(src).exists(): raise
