@@ -7,11 +7,14 @@ One process, one epoch per configuration, the same rows, effective batch 32 and 
   (a) hf seed          HF Trainer, padding='max_length', micro 8 x accum 4 (the seed notebook's configuration)
   (b) hf best          HF Trainer, dynamic padding + train_sampling_strategy='group_by_length' (transformers 5's
                        name for group_by_length=True), micro 32 (its best on this machine)
-  (c) torch loop       plain PyTorch: AdamW + linear schedule on fastscale's smart batches (identical to `fastscale`)
+  (c) torch loop       plain PyTorch: fused AdamW + linear schedule on fastscale's smart batches (identical to `fastscale`)
 Reported: train samples/s, tokens processed / real tokens, validation accuracy, and useful GFLOP/s (6 x non-embedding
 parameters x real tokens / train time) as a fraction of the fp32 GEMM rate measured in this process.
 Each configuration starts after an untimed warm-up (two steps of fastscale and of the torch loop), so the first one
 measured does not pay for cold caches. BBC News (long texts, 512 tokens, 128 rows) runs fastscale, frozen-emb, (a), (b).
+The shared machine's speed drifts (the GEMM rate measured at the start and end of one run differed by 2x), so the
+overhead against the torch loop is also measured on its own, alternating the two three times on identical batches
+and comparing the best of each: `python bench/text_throughput.py --overhead` (about 5 minutes).
 Run: `python bench/text_throughput.py [--quick]` (about 15 minutes on 2 CPU cores; --quick about 5).
 The last line is `ratio_vs_hf_seed=... ratio_vs_hf_best=... overhead_vs_torch=... gemm_fraction=...` (Rotten Tomatoes).
 """
@@ -71,13 +74,13 @@ def fastscale_run(df, valid_idx, max_len, accum=1, batches=None, **kw):
     return timer.secs, (preds.argmax(1) == targs).float().mean().item(), tokens, batches, dls
 
 def torch_loop(dls, batches):
-    "A hand-written loop: HF model, torch AdamW (no decay on biases and LayerNorms), linear warmup/decay, the same batches."
+    "A hand-written loop: HF model, fused torch AdamW (no decay on biases and LayerNorms), linear warmup/decay, the same batches."
     from transformers import AutoModelForSequenceClassification, get_linear_schedule_with_warmup
     set_seed(0)
     model = AutoModelForSequenceClassification.from_pretrained(minilm(), num_labels=len(dls.vocab))
     decay = [p for n, p in model.named_parameters() if not ('bias' in n or 'LayerNorm' in n)]
     rest = [p for n, p in model.named_parameters() if 'bias' in n or 'LayerNorm' in n]
-    opt = torch.optim.AdamW([dict(params=decay, weight_decay=WD), dict(params=rest, weight_decay=0.)], lr=LR)
+    opt = torch.optim.AdamW([dict(params=decay, weight_decay=WD), dict(params=rest, weight_decay=0.)], lr=LR, fused=True)
     sched = get_linear_schedule_with_warmup(opt, int(WARMUP * len(batches)), len(batches))
     ds, loss_fn = dls.train.dataset, torch.nn.CrossEntropyLoss()
     model.train(); t = time.perf_counter()
@@ -128,6 +131,18 @@ def hf_trainer(df, valid_idx, max_len, fixed, micro):
         tokens = sum(max(lens[i] for i in order[j:j+micro]) * micro for j in range(0, len(order), micro))
     return secs, acc, tokens
 
+def overhead(df, valid_idx, max_len, reps=3):
+    "fastscale's train time / the torch loop's on identical batches, alternating `reps` times each (best of each kept)."
+    batches = list(_dls(df, valid_idx, max_len).train.sampler)
+    fs, tl = [], []
+    for i in range(reps):
+        order = ('fastscale', 'torch') if i % 2 == 0 else ('torch', 'fastscale')
+        for k in order:
+            if k == 'fastscale': fs.append(fastscale_run(df, valid_idx, max_len, batches=batches)[0])
+            else: tl.append(torch_loop(_dls(df, valid_idx, max_len), batches)[0])
+        print(f'  overhead rep {i + 1}: fastscale {fs[-1]:.1f}s, torch loop {tl[-1]:.1f}s', flush=True)
+    return min(fs) / min(tl), fs, tl
+
 def bench(name, df, valid_idx, max_len, gflop_rate, nonemb):
     from transformers import AutoTokenizer
     n_train = len(df) - len(valid_idx)
@@ -161,11 +176,19 @@ if __name__ == '__main__':
     sets = [('rotten_tomatoes', *sample(rt, *((320, 80) if QUICK else (1600, 400))), 128),
             ('bbc_news', *sample(bbc, *((32, 32) if QUICK else (128, 64))), 512)]
     tables = {}
+    if '--overhead' in sys.argv:   # only the interleaved overhead measurement, on Rotten Tomatoes
+        _, df, vidx, ml = sets[0]
+        r, fs, tl = overhead(df, vidx, ml)
+        print(f'overhead_vs_torch={r:.3f} (best of {len(fs)} alternating runs each: fastscale {min(fs):.1f}s, torch loop {min(tl):.1f}s)')
+        sys.exit()
     for name, df, vidx, ml in sets:
         print(f'{name}: {len(df) - len(vidx)} train / {len(vidx)} valid rows, max_len {ml}', flush=True)
-        tables[name] = t = bench(name, df, vidx, ml, rate, nonemb)
+        tables[name] = t = bench(name, df, vidx, ml, rate, nonemb); t.attrs['rate'] = rate
         with pd.option_context('display.float_format', '{:.3f}'.format, 'display.width', 140): print(t.to_string(), '\n', flush=True)
+    rate = max(rate, gemm_flops())   # the machine is shared: the GEMM rate measured again at the end, the better one kept
+    print(f'fp32 GEMM at the end: best {rate / 1e9:.0f} GFLOP/s (gemm_fraction below uses it)')
     for name, t in tables.items():
+        t['gemm_fraction'] = t.gemm_fraction * t.attrs['rate'] / rate
         if '(c) torch loop' not in t.index: t.loc['(c) torch loop', 'train_s'] = np.nan
         best_fs = t.loc[[k for k in t.index if k.startswith('fastscale')], 'samples_s'].idxmax()
         print(f"{name}: best fastscale ({best_fs}) {t.samples_s[best_fs] / t.samples_s['(a) hf seed']:.2f}x hf seed, "

@@ -51,6 +51,7 @@ def load_config(config:str|Path|dict # a YAML file, or the config as a dict
     if not isinstance(cfg['defaults'], dict): raise ValueError(f"config defaults={cfg['defaults']!r}: expected a mapping of train arguments")
     cfg['members'] = member_list(cfg['members'], cfg['task'])
     ens = cfg['ensemble'] or {}
+    ens = dict(ens) if isinstance(ens, dict) else ens   # the caller's config stays as it was
     if not isinstance(ens, dict) or set(ens) - {'weights', 'out'}: raise ValueError(f"config ensemble={ens!r}: expected a mapping with weights: and/or out:")
     if ens.get('out') is not None and not Path(ens['out']).is_absolute(): ens['out'] = str(base/ens['out'])
     cfg['ensemble'] = ens

@@ -11,6 +11,7 @@ import numpy as np, torch, torch.nn as nn
 from fastcore.basics import patch
 from fastcore.foundation import L
 from fastai.learner import Learner
+from fastai.optimizer import OptimWrapper
 from fastai.losses import CrossEntropyLossFlat, BCEWithLogitsLossFlat
 from fastai.metrics import accuracy, accuracy_multi, F1ScoreMulti
 from fastai.callback.schedule import ParamScheduler, combine_scheds, SchedLin, SchedCos
@@ -19,7 +20,7 @@ from transformers import AutoConfig, AutoModelForSequenceClassification, Pretrai
 from ..vision import resolve_precision
 
 # %% auto #0
-__all__ = ['HFClassifier', 'hf_classifier', 'text_splitter', 'text_learner', 'train_text']
+__all__ = ['HFClassifier', 'hf_classifier', 'text_splitter', 'fused_adamw', 'text_learner', 'train_text']
 
 # %% ../../nbs/05_text_learner.ipynb #9c775b76
 class HFClassifier(nn.Module):
@@ -117,6 +118,15 @@ def _checkpointing(m:PreTrainedModel):
     # it, a frozen body would still get a full backward pass, three times slower than the head alone on MiniLM
     if getattr(m, '_require_grads_hook', None) is not None: m.disable_input_require_grads()
 
+# %% ../../nbs/05_text_learner.ipynb #1489db18
+def fused_adamw(params, # parameter groups from the Learner's splitter
+                lr:float=1e-3, # learning rate (fastai's schedules set it per step)
+                **kwargs # passed to `torch.optim.AdamW` (e.g. `eps`, `betas`)
+               )->OptimWrapper:
+    "fastai `opt_func`: torch's AdamW, fused where the parameters' device has the kernel (CPU, CUDA), else per tensor."
+    try: return OptimWrapper(params, opt=partial(torch.optim.AdamW, fused=True), lr=lr, **kwargs)
+    except RuntimeError: return OptimWrapper(params, opt=torch.optim.AdamW, lr=lr, **kwargs)   # e.g. a device without the fused kernel
+
 # %% ../../nbs/05_text_learner.ipynb #c966a39c
 def text_learner(model, # folder, hub name, `PretrainedConfig` or model: see `hf_classifier`
                  dls, # DataLoaders of `((input_ids, attention_mask), (y,))` batches with `.vocab` and `.multi`
@@ -126,9 +136,9 @@ def text_learner(model, # folder, hub name, `PretrainedConfig` or model: see `hf
                  precision:str|None=None, # 'fp16', 'bf16', 'fp32' or None; mixed precision only on CUDA
                  loss_func=None, # default `CrossEntropyLossFlat`, or `BCEWithLogitsLossFlat` when multi-label
                  metrics=None, # default `accuracy`, or `accuracy_multi` and `F1ScoreMulti` when multi-label
-                 wd:float=0.01, # weight decay (decoupled, not applied to biases and LayerNorms)
+                 wd:float=0.01, # weight decay (decoupled, AdamW's: applied to every trained weight)
                  pretrained:bool=True, # `model` carries trained weights: load them, and start frozen to the head
-                 **kwargs # passed to `Learner` (e.g. `cbs=GradAccum(32)`, `opt_func`, `lr`)
+                 **kwargs # passed to `Learner` (e.g. `cbs=GradAccum(32)`, `lr`, `opt_func`: default `fused_adamw`)
                 )->Learner:
     "A fastai `Learner` that fine-tunes a Hugging Face classifier on `dls`, frozen to the head when `pretrained`."
     vocab = getattr(dls, 'vocab', None)
@@ -140,6 +150,7 @@ def text_learner(model, # folder, hub name, `PretrainedConfig` or model: see `hf
     if loss_func is None: loss_func = BCEWithLogitsLossFlat() if multilabel else CrossEntropyLossFlat()
     if metrics is None: metrics = [accuracy_multi, F1ScoreMulti()] if multilabel else [accuracy]
     kwargs.setdefault('train_bn', False)
+    kwargs.setdefault('opt_func', fused_adamw)
     kwargs.setdefault('splitter', partial(text_splitter, freeze_embeddings=freeze_embeddings))
     learn = Learner(dls, clf, loss_func=loss_func, metrics=metrics, wd=wd, **kwargs)
     if pretrained and not isinstance(model, PretrainedConfig): learn.freeze()
