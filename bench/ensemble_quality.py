@@ -17,8 +17,9 @@ def quality(task, full=False):
     out = Path(__file__).parent/'runs'/f"ensemble-{task}{'-full' if full else ''}"
     t = time.time(); run = train_job(demo_config(task, out, full)); secs = time.time() - t
     ens = Ensemble.from_run(run)
-    best = max(run.models(), key=lambda k: ens.evaluate({}).loc[k, 'valid_accuracy'])   # chosen on validation, not on the test rows
-    table = ens.evaluate({'equal': 'equal', 'best twice': {best: 2}, 'caruana': 'caruana', 'scipy': 'scipy'})
+    table = ens.evaluate({'equal': 'equal', 'caruana': 'caruana', 'scipy': 'scipy'})
+    best = table.loc[list(run.models()), 'valid_accuracy'].idxmax()   # chosen on validation, not on the test rows
+    table = pd.concat([table.loc[:'equal'], ens.evaluate({'best twice': {best: 2}}).loc[['best twice']], table.loc['caruana':]])
     print(f'\n{task}: {len(run.targets)} training rows, {run.n_test} hold-out rows, {secs:.0f}s to train (0 when resumed); best on validation: {best}')
     cols = ['test_accuracy', 'test_log_loss', 'valid_accuracy', 'valid_log_loss']
     with pd.option_context('display.float_format', '{:.4f}'.format): print(table[cols].to_string())

@@ -179,7 +179,7 @@ def _replan(self:GradAccum, size:int, msg:str):
 # %% ../nbs/02_accum.ipynb #b226552c
 class NaNGuard(Callback):
     "End the fit at the first NaN/infinite training loss; `check()` then raises an error naming member, epoch and batch."
-    order = GradAccum.order + 1   # after the loss exists, before GradAccum or the optimizer use it
+    order = GradAccum.order + 1   # checks `loss` (GradAccum's after_loss only rescales `loss_grad`), before backward and step
     def __init__(self, member:str='model'): self.member, self.bad = member, None
     def before_fit(self):
         if self.bad is not None: raise CancelFitException()   # e.g. `fine_tune`'s second fit, after the first went bad

@@ -200,8 +200,6 @@ def train_vision(arch:str, # a timm architecture name, e.g. 'tf_efficientnet_lit
     "Train (or find) the member `arch` × preprocessing of `run` on `fold`; store its validation and test predictions."
     if fold == 'all': return [train_vision(**{**locals(), 'fold': f}) for f in range(run.n_folds)]
     _check_rows(run, df, test_df, label_col)
-    for what, d in (('training', df), ('test', test_df)):   # a missing file would fail mid-epoch, after minutes of training
-        if d is not None and len(bad := check_images(d['fname'], root, decode=False)): _raise_bad(bad, what, f'paths are relative to root={str(root)!r}')
     sz = [size, size] if isinstance(size, int) else list(size)
     config = dict(task='vision', arch=arch, size=sz, item=_desc(item), bs=bs, accum=accum, epochs=epochs, lr=lr, finetune=finetune,
                   precision=precision, tta=tta, n_tta=n_tta, beta=beta, pretrained=pretrained, grad_ckpt=grad_ckpt,
@@ -209,6 +207,8 @@ def train_vision(arch:str, # a timm architecture name, e.g. 'tf_efficientnet_lit
     m = run.member(config, fold)
     if m.done and not retrain:
         print(f'{m.name} fold {fold}: DONE in {m.dir}, not retrained'); return m
+    for what, d in (('training', df), ('test', test_df)):   # a missing file would fail mid-epoch, after minutes of training
+        if d is not None and len(bad := check_images(d['fname'], root, decode=False)): _raise_bad(bad, what, f'paths are relative to root={str(root)!r}')
     valid_idx = run.splits(fold)[1]
     nw = (0 if IN_TEST else None) if num_workers is None else num_workers
     rbs = rank_bs(bs, accum)   # under torchrun each rank loads its share of every step
