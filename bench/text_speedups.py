@@ -11,7 +11,7 @@ from fastai.callback.core import Callback
 from fastscale.core import set_seed, reset_peak, peak_mem, rss
 from fastscale.accum import GradAccum
 from fastscale.assets import minilm
-from fastscale.text.data import TokenDataset, TextDL, TextDataLoaders
+from fastscale.text.data import TokenDataset, TextDL, TokenDataLoaders
 from fastscale.text.learner import text_learner
 
 class CPUAutocast(Callback):
@@ -24,7 +24,7 @@ class CPUAutocast(Callback):
 def make_learner(ds, bs, vocab, accum=1, cpu_bf16=False, pad_multiple=None, **kwargs):
     "Unfrozen MiniLM on `ds` at micro-batch `bs // accum`, stepping every `bs` samples; `kwargs` go to `text_learner`."
     trn, val = TextDL(ds, bs // accum, pad_multiple=pad_multiple), TextDL(TokenDataset([], ds.y[:0]))
-    dls = TextDataLoaders(trn, val, vocab=vocab, device='cpu')
+    dls = TokenDataLoaders(trn, val, vocab=vocab, device='cpu')
     cbs = ([GradAccum(bs)] if accum > 1 else []) + ([CPUAutocast()] if cpu_bf16 else [])
     set_seed(42)
     learn = text_learner(minilm(), dls, cbs=cbs, **kwargs)

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np, torch
 
 # %% auto #0
-__all__ = ['IN_TEST', 'iskaggle', 'set_seed', 'pick_device', 'parse_size', 'fmt_size', 'rss', 'reset_peak', 'peak_mem',
+__all__ = ['IN_TEST', 'iskaggle', 'pick_device', 'resolve_precision', 'parse_size', 'fmt_size', 'rss', 'reset_peak', 'peak_mem',
            'report_mem', 'free_mem', 'child_peak_mem', 'atomic_write']
 
 # %% ../nbs/00_core.ipynb #fbd13683
@@ -17,15 +17,7 @@ IN_TEST = bool(os.environ.get('IN_TEST'))
 iskaggle = os.environ.get('KAGGLE_KERNEL_RUN_TYPE', '')
 
 # %% ../nbs/00_core.ipynb #fa2dd75a
-def set_seed(seed:int=42, # seed for python, numpy and torch (CPU and every GPU)
-             deterministic:bool=False): # also ask cuDNN for deterministic kernels (slower)
-    "Seed every random number generator a training run touches."
-    random.seed(seed); np.random.seed(seed); torch.manual_seed(seed)
-    os.environ['PYTHONHASHSEED'] = str(seed)
-    if torch.cuda.is_available(): torch.cuda.manual_seed_all(seed)
-    if deterministic:
-        torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = True, False
-    return seed
+from fastai.torch_core import set_seed   # fastai's own: python, numpy, torch and every GPU; `reproducible=True` adds cuDNN's deterministic kernels
 
 # %% ../nbs/00_core.ipynb #6577f462
 def pick_device(device:str|torch.device|None=None # 'cuda', 'cuda:1', 'mps', 'cpu' or None to choose
@@ -40,6 +32,22 @@ def pick_device(device:str|torch.device|None=None # 'cuda', 'cuda:1', 'mps', 'cp
     except (RuntimeError, TypeError) as e: raise ValueError(f"device={device!r} is not a device; expected 'cuda', 'mps' or 'cpu'") from e
     if device.type == 'cuda' and not torch.cuda.is_available(): raise ValueError(f"device={str(device)!r} asked for, but CUDA is not available here")
     return device
+
+# %% ../nbs/00_core.ipynb #a84bb4e5
+def resolve_precision(precision:str|None, # 'auto', 'fp16', 'bf16', 'fp32' or None
+                      device:torch.device # where training runs
+                     )->str|None:
+    "The mixed precision that can run on `device` ('fp16', 'bf16' or None for fp32), with a one-line notice on fallback."
+    if precision not in (None, 'auto', 'fp32', 'fp16', 'bf16'): raise ValueError(f"precision={precision!r}: expected 'auto', 'fp16', 'bf16', 'fp32' or None")
+    if precision in (None, 'fp32'): return None
+    if device.type != 'cuda':
+        if precision != 'auto': print(f'precision={precision!r} needs a CUDA GPU: training in fp32 on {device.type}')
+        return None
+    bf16 = torch.cuda.is_bf16_supported()
+    if precision == 'auto': return 'bf16' if bf16 else 'fp16'
+    if precision == 'bf16' and not bf16:
+        print("precision='bf16' is not supported by this GPU: training in fp16"); return 'fp16'
+    return precision
 
 # %% ../nbs/00_core.ipynb #86fefa30
 _units = dict(b=1, kb=10**3, mb=10**6, gb=10**9, tb=10**12, kib=2**10, mib=2**20, gib=2**30, tib=2**40)

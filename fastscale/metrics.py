@@ -9,7 +9,7 @@ from scipy.special import softmax, expit
 from sklearn import metrics as skm
 
 # %% auto #0
-__all__ = ['as_probs', 'decode', 'accuracy', 'f1', 'log_loss', 'roc_auc', 'score', 'fit_thresholds', 'class_report',
+__all__ = ['as_probs', 'decode', 'probs_accuracy', 'f1', 'log_loss', 'roc_auc', 'score', 'fit_thresholds', 'class_report',
            'plot_confusion', 'plot_probs']
 
 # %% ../nbs/07_metrics.ipynb #c9923568
@@ -32,7 +32,7 @@ def decode(probs, # (n, c) probabilities
     return (probs >= np.asarray(thresh)).astype(int) if multi else probs.argmax(-1)
 
 # %% ../nbs/07_metrics.ipynb #17d87c14
-def accuracy(targs, # (n,) class indices or (n, c) 0/1
+def probs_accuracy(targs, # (n,) class indices or (n, c) 0/1
              probs, # (n, c) probabilities
              thresh=0.5): # multi-label threshold(s)
     "Accuracy of the argmax (single-label), or of every label decision (multi-label)."
@@ -78,7 +78,7 @@ def score(targs, # (n,) class indices or (n, c) 0/1
           probs, # (n, c) probabilities
           thresh=0.5): # multi-label threshold(s)
     "The scores an ensemble table shows: accuracy, F1 and log loss (single-label) or ROC AUC, F1 and log loss (multi-label)."
-    first = dict(roc_auc=roc_auc(targs, probs)) if _multi(targs) else dict(accuracy=accuracy(targs, probs))
+    first = dict(roc_auc=roc_auc(targs, probs)) if _multi(targs) else dict(accuracy=probs_accuracy(targs, probs))
     return {**first, 'f1_macro': f1(targs, probs, 'macro', thresh), 'log_loss': log_loss(targs, probs)}
 
 # %% ../nbs/07_metrics.ipynb #f602fedd

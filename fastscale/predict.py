@@ -6,7 +6,7 @@
 from __future__ import annotations
 import numpy as np, pandas as pd, torch
 from .metrics import score, decode
-from .text.data import tokenize_texts, TokenDataset, _texts
+from .text.data import tokenize_once, TokenDataset, _texts
 
 # %% auto #0
 __all__ = ['WINDOWS', 'text_windows', 'predict_texts', 'tune_text_tta', 'classify']
@@ -26,15 +26,15 @@ def text_windows(tokenizer, # a fast Hugging Face tokenizer
                  texts, # the texts
                  max_len:int, # tokens per window, special tokens included
                  how:str='head', # 'head', 'tail' or 'head+tail' (half of each)
-                 cache=True # token cache, as in `tokenize_texts`
+                 cache=True # token cache, as in `tokenize_once`
                 )->list:
     "Token ids of one `max_len` window of each text: its start, its end, or both halves joined."
     if how not in WINDOWS: raise ValueError(f'how={how!r}; expected one of {WINDOWS}')
-    if how == 'head': return tokenize_texts(tokenizer, texts, max_len, cache)
+    if how == 'head': return tokenize_once(tokenizer, texts, max_len, cache)
     pre, post = _specials(tokenizer)
     k = max_len - pre - post
     if k < 2: raise ValueError(f'max_len={max_len} leaves {k} tokens of text besides the special ones')
-    full = tokenize_texts(tokenizer, texts, 1_000_000, cache)   # every token
+    full = tokenize_once(tokenizer, texts, 1_000_000, cache)   # every token
     out = []
     for ids in full:
         body = ids[pre:len(ids) - post]

@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_run.ipynb #a2c9ca5d
 from __future__ import annotations
-import io, json, hashlib, shutil, warnings
+import io, json, hashlib, shutil, warnings, importlib
 from pathlib import Path
 from importlib.metadata import version, PackageNotFoundError
 import numpy as np, pandas as pd
@@ -14,7 +14,7 @@ from .core import atomic_write, fmt_size
 from .metrics import as_probs, score
 
 # %% auto #0
-__all__ = ['RUN_FORMAT', 'encode_labels', 'strat_key', 'make_folds', 'config_hash', 'Member', 'Run']
+__all__ = ['RUN_FORMAT', 'REBUILDERS', 'encode_labels', 'strat_key', 'make_folds', 'config_hash', 'Member', 'Run', 'rebuilder']
 
 # %% ../nbs/08_run.ipynb #b029faea
 def _native(o): return o.item() if isinstance(o, np.generic) else o
@@ -115,26 +115,45 @@ class Member:
     def __repr__(self): return f"Member({self.name!r}, fold={self.fold}, id={self.id!r}, {'done' if self.done else 'todo'})"
 
 # %% ../nbs/08_run.ipynb #c333e546
-def _load_file(p, sha, mid):
-    "Bytes of `p` checked against `sha`, decoded as npz or JSON; any damage is a ValueError naming the file."
+_MEMBER_FILES = ('config.json', 'valid.npz', 'test.npz', 'metrics.json', 'DONE')   # what `load` decodes; other files (weights) are read on demand
+
+def _read_checked(p, sha, mid):
+    "Bytes of `p` checked against `sha`; any damage is a ValueError naming the file."
     fix = f"discard it with run.discard('{mid}') and train it again"
     try: b = p.read_bytes()
     except OSError as e: raise ValueError(f'{p} cannot be read ({e}); {fix}') from e
     if _sha(b) != sha: raise ValueError(f'{p} is corrupt: its checksum differs from the one in DONE; {fix}')
+    return b
+
+def _load_file(p, sha, mid):
+    "Bytes of `p` checked against `sha`, decoded as npz or JSON; any damage is a ValueError naming the file."
+    b = _read_checked(p, sha, mid)
     try:
         if p.suffix == '.npz':
             with np.load(io.BytesIO(b), allow_pickle=False) as z: return {k: z[k] for k in z.files}
         return json.loads(b)
-    except Exception as e: raise ValueError(f'{p} cannot be decoded ({e}); {fix}') from e
+    except Exception as e: raise ValueError(f"{p} cannot be decoded ({e}); discard it with run.discard('{mid}') and train it again") from e
+
+@patch
+def files(self:Member)->dict:
+    "`{file: sha256}` of every file the member's DONE lists."
+    done = self.dir/'DONE'
+    if not done.exists(): raise ValueError(f'{self.dir} has no DONE: member {self.name!r} fold {self.fold} is unfinished; train it (run.todo lists it)')
+    try: return json.loads(done.read_bytes())['files']
+    except (ValueError, KeyError) as e: raise ValueError(f"{done} is unreadable ({e}); discard it with run.discard('{self.id}')") from e
+
+@patch
+def read(self:Member, name:str # a file DONE lists, e.g. 'model.safetensors'
+        )->bytes:
+    "The bytes of one of the member's files, checked against DONE."
+    files = self.files()
+    if name not in files: raise ValueError(f'member {self.name!r} fold {self.fold} has no file {name!r}; it has {sorted(files)}')
+    return _read_checked(self.dir/name, files[name], self.id)
 
 @patch
 def load(self:Member)->dict:
     "Config, fold, validation and test predictions, metrics: everything saved, after checking every file."
-    done = self.dir/'DONE'
-    if not done.exists(): raise ValueError(f'{self.dir} has no DONE: member {self.name!r} fold {self.fold} is unfinished; train it (run.todo lists it)')
-    try: files = json.loads(done.read_bytes())['files']
-    except (ValueError, KeyError) as e: raise ValueError(f"{done} is unreadable ({e}); discard it with run.discard('{self.id}')") from e
-    d = {f: _load_file(self.dir/f, sha, self.id) for f, sha in files.items()}
+    d = {f: _load_file(self.dir/f, sha, self.id) for f, sha in self.files().items() if f in _MEMBER_FILES}
     return dict(**d['metrics.json'], config=self.config, fold=self.fold, valid=d['valid.npz'], test=d.get('test.npz'))
 
 # %% ../nbs/08_run.ipynb #a786a8f7
@@ -268,6 +287,15 @@ def _check_preds(self:Run, preds, rows, what):
     if not np.isfinite(preds).all(): raise ValueError(f'{what} contains NaN or inf')
     return preds
 
+
+def _check_extra(files):
+    "Extra member files (weights): relative paths inside the member, not the standard ones, holding bytes."
+    for f, b in (files or {}).items():
+        p = Path(f)
+        if p.is_absolute() or '..' in p.parts or f in _MEMBER_FILES or not isinstance(b, (bytes, bytearray)):
+            raise ValueError(f'files[{f!r}]: expected a relative path inside the member (not one of {_MEMBER_FILES}) mapped to bytes')
+    return dict(files or {})
+
 @patch
 def save_member(self:Run, member:Member|dict, # a handle from `todo`/`member`, or a config
                 valid:dict, # idxs (validation rows), preds (n, c) and optionally targets
@@ -276,10 +304,13 @@ def save_member(self:Run, member:Member|dict, # a handle from `todo`/`member`, o
                 peak_mem:int|dict|None=None, # bytes, or `fastscale.core.peak_mem()`
                 wall:float|None=None, # seconds of training
                 kind:str='probs', # 'probs' or 'logits': what `preds` hold
-                fold:int=0)->Member: # the fold, when `member` is a config
+                fold:int=0, # the fold, when `member` is a config
+                files:dict|None=None # more files `{relative path: bytes}` (e.g. weights), listed and checked in DONE like the rest
+               )->Member:
     "Check a trained member's predictions against the run and write them; `DONE` last."
     m = member if isinstance(member, Member) else self.member(member, fold)
     if kind not in ('probs', 'logits'): raise ValueError(f"kind={kind!r}; expected 'probs' or 'logits'")
+    extra = _check_extra(files)
     idxs = np.asarray(valid['idxs']); order = np.argsort(idxs, kind='stable')
     vp = self._check_preds(valid['preds'], len(idxs), 'valid preds')[order]
     idxs, want = idxs[order], self.splits(m.fold)[1]
@@ -294,8 +325,9 @@ def save_member(self:Run, member:Member|dict, # a handle from `todo`/`member`, o
     files['metrics.json'] = json.dumps(dict(kind=kind, metrics=metrics, peak_mem=peak_mem, wall=wall), default=_jsonable).encode()
     other = [o for o in self.members() if o.name == m.name and o.model != m.model]
     if other: raise ValueError(f'name {m.name!r} is taken by another config in this run ({other[0].dir}); give this config another name')
+    files.update(extra)
     (m.dir/'DONE').unlink(missing_ok=True)
-    for t in m.dir.glob('.*.tmp'): t.unlink()         # left by a write that was killed
+    for t in m.dir.rglob('.*.tmp'): t.unlink()         # left by a write that was killed
     for f, b in files.items(): atomic_write(m.dir/f, b)
     atomic_write(m.dir/'DONE', dict(files={f: _sha(b) for f, b in files.items()}))
     return m
@@ -308,6 +340,40 @@ def discard(self:Run, member:Member|str): # a member, or its id
     if not d.is_dir(): raise ValueError(f'{d} is not a member directory')
     (d/'DONE').unlink(missing_ok=True)
     shutil.rmtree(d)
+
+# %% ../nbs/08_run.ipynb #3c74f0e7
+REBUILDERS = {}   # task -> `rebuild(member, rows, root)` returning `(learner, predict(rows) -> probabilities)`
+_TASK_MODULES = dict(vision='fastscale.vision', text='fastscale.text.learner')
+
+def rebuilder(task:str # the task whose members the decorated function rebuilds
+             ):
+    "Decorator: register `rebuild(member, rows, root) -> (learn, predict)` for members of `task`."
+    def deco(f): REBUILDERS[task] = f; return f
+    return deco
+
+def _rebuild(member, rows, root):
+    task = member.config.get('task')
+    if task not in REBUILDERS and task in _TASK_MODULES: importlib.import_module(_TASK_MODULES[task])
+    if task not in REBUILDERS: raise ValueError(f'member {member.name!r} has task {task!r}, which no trainer rebuilds; known: {sorted(set(REBUILDERS) | set(_TASK_MODULES))}')
+    if 'model.safetensors' not in member.files() and 'model/model.safetensors' not in member.files():
+        raise ValueError(f'member {member.name!r} fold {member.fold} was saved without weights (save_model=False): train it again to predict new rows')
+    return REBUILDERS[task](member, rows, root)
+
+# %% ../nbs/08_run.ipynb #a31adad7
+@patch
+def learner(self:Member, rows=None, # the rows it will predict (DataFrame), for trainers whose pipeline is built on them (vision)
+            root='.' # folder image paths are relative to
+           ):
+    "This member's trained Learner, rebuilt from its config and stored weights, in any process."
+    return _rebuild(self, rows, root)[0]
+
+@patch
+def predict(self:Member, rows, # new rows, read like the training rows (DataFrame; a list of texts for text members)
+            root='.' # folder image paths are relative to
+           )->np.ndarray:
+    "Probabilities for new `rows`, with this member's own preprocessing and TTA."
+    learn, pred = _rebuild(self, rows, root)
+    return np.asarray(pred(rows), dtype=np.float32)
 
 # %% ../nbs/08_run.ipynb #d1367e76
 @patch

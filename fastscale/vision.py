@@ -4,20 +4,22 @@
 
 # %% ../nbs/03_vision.ipynb #3265b7bd
 from __future__ import annotations
-import time, warnings
+import warnings, functools
 from pathlib import Path
 import numpy as np, pandas as pd, torch
-from fastai.vision.all import (DataBlock, ImageBlock, CategoryBlock, ColReader, IndexSplitter, Resize, aug_transforms,
-                               vision_learner, error_rate, accuracy)
-from .core import set_seed, pick_device, reset_peak, peak_mem, fmt_size, IN_TEST
+from fastai.vision.all import (DataBlock, ImageBlock, CategoryBlock, ColReader, IndexSplitter, Resize, Normalize, aug_transforms,
+                               vision_learner, accuracy)
+from .core import set_seed, resolve_precision, IN_TEST
 from .assets import timm_weights, _LITE
-from .accum import GradAccum, NaNGuard, accum_plan
-from .distributed import ddp_ctx, rank_bs, is_main, barrier, solo
+from .accum import GradAccum, accum_plan
+from .distributed import rank_bs
 from .run import Run, Member
+from .member import Recipe, member_trainer, load_model_bytes
+from .run import rebuilder
 
 # %% auto #0
-__all__ = ['check_images', 'image_df', 'vision_dls', 'resolve_precision', 'vision_model_learner', 'predict_tta', 'train_vision',
-           'tune_tta']
+__all__ = ['check_images', 'image_df', 'vision_dls', 'vision_model_learner', 'check_size', 'predict_tta', 'resize_spec',
+           'resize_item', 'train_vision', 'rebuild_vision', 'tune_tta']
 
 # %% ../nbs/03_vision.ipynb #d7c2c127
 _IMG_EXTS = {'.png', '.jpg', '.jpeg', '.bmp', '.gif', '.webp', '.tif', '.tiff'}
@@ -108,20 +110,6 @@ def vision_dls(df:pd.DataFrame, # rows with an image path column and a label col
     set_seed(seed)
     return dblock.dataloaders(df, bs=mbs, **kwargs)
 
-# %% ../nbs/03_vision.ipynb #8fa9ea96
-def resolve_precision(precision:str|None, # 'fp16', 'bf16', 'fp32' or None
-                      device:torch.device # where training runs
-                     )->str|None:
-    "The mixed precision that can run on `device` ('fp16', 'bf16' or None for fp32), with a one-line notice on fallback."
-    if precision not in (None, 'fp32', 'fp16', 'bf16'): raise ValueError(f"precision={precision!r}: expected 'fp16', 'bf16', 'fp32' or None")
-    if precision in (None, 'fp32'): return None
-    if device.type != 'cuda':
-        print(f'precision={precision!r} needs a CUDA GPU: training in fp32 on {device.type}')
-        return None
-    if precision == 'bf16' and not torch.cuda.is_bf16_supported():
-        print("precision='bf16' is not supported by this GPU: training in fp16"); return 'fp16'
-    return precision
-
 # %% ../nbs/03_vision.ipynb #675c7bc3
 def vision_model_learner(dls, # DataLoaders from `vision_dls`
                          arch:str, # a timm architecture name
@@ -150,18 +138,69 @@ def vision_model_learner(dls, # DataLoaders from `vision_dls`
     elif prec == 'bf16': learn.to_bf16()
     return learn
 
+# %% ../nbs/03_vision.ipynb #1959ee71
+def _hw(size)->list:
+    "`[height, width]` of an int or a pair; anything else is refused, naming `size`."
+    hw = [size, size] if isinstance(size, (int, np.integer)) and not isinstance(size, bool) else list(size) if isinstance(size, (list, tuple)) else None
+    if hw is None or len(hw) != 2 or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v > 0 for v in hw):
+        raise ValueError(f'size={size!r}: expected a positive int or (height, width)')
+    return [int(v) for v in hw]
+
+@functools.lru_cache(maxsize=64)
+def _accepts(arch, h, w):
+    import timm
+    m = timm.create_model(arch, pretrained=False, num_classes=0).eval()
+    try:
+        with torch.no_grad(): m(torch.zeros(1, 3, h, w))
+        return True
+    except (RuntimeError, ValueError, AssertionError): return False
+
+def check_size(arch:str, # a timm architecture name
+               size:int|tuple # the training size: int or (height, width)
+              ):
+    "Refuse, before any training, an image size that `arch` cannot take, naming the smallest square size it accepts."
+    h, w = _hw(size)
+    if _accepts(arch, h, w): return
+    ok = next((s for s in (16, 24, 32, 48, 64, 96, 128, 160, 192, 224, 256, 288, 320, 384) if _accepts(arch, s, s)), None)
+    hint = f'the smallest square size it accepts is {ok}x{ok}' if ok else 'no size up to 384 worked: check the architecture'
+    raise ValueError(f'size={size!r}: {arch} cannot take {h}x{w} images ({hint}); make the size (and item transform) at least that')
+
 # %% ../nbs/03_vision.ipynb #50b36e6d
 def predict_tta(learn, dl, # a fitted Learner and the DataLoader to predict
-                tta:bool=True, n:int=4, beta:float=0.25): # TTA on/off, augmented passes, weight of the plain prediction
+                tta:bool=True, n:int=4, beta:float=0.25, # TTA on/off, augmented passes, weight of the plain prediction
+                seed:int|None=None): # seed the augmentations first, so the same rows give the same predictions again
     "`(preds, plain_preds, targets)`: probabilities with TTA (or plain when `tta=False`), the plain ones, and targets."
     if not tta:
         p, t = learn.get_preds(dl=dl)
         return p, p, t
+    if seed is not None: set_seed(seed)
     (aug, plain), t = learn.tta(dl=dl, n=n, beta=None)
     return torch.lerp(aug, plain, beta), plain, t
 
 # %% ../nbs/03_vision.ipynb #2bc2586b
-def _desc(tfm): return None if tfm is None else repr(tfm).splitlines()[0]
+_METHODS = ('squish', 'crop', 'pad')
+
+def resize_spec(item # None, a fastai `Resize`, or a spec such as 'squish 48' or 'crop 44x52'
+               )->str|None:
+    "The item transform as the text a member config stores: 'METHOD HxW' for a `Resize`; other transforms by their repr."
+    if item is None: return None
+    if isinstance(item, str): r = resize_item(item); return f"{r.method} {r.size[1]}x{r.size[0]}"
+    if isinstance(item, Resize):   # fastai keeps its size as (width, height)
+        return f"{item.method} {item.size[1]}x{item.size[0]}" + ('' if item.pad_mode == 'reflection' else f' {item.pad_mode}')
+    return 'custom: ' + repr(item).splitlines()[0]
+
+def resize_item(spec # None, a `Resize`, or 'METHOD SIZE [PAD_MODE]' (METHOD squish, crop or pad; SIZE 48 or HxW)
+               ):
+    "A fastai `Resize` from a spec (a transform is returned as it is); None keeps the default `Resize(size)`."
+    if spec is None or not isinstance(spec, str): return spec
+    if spec.startswith('custom: '): raise ValueError(f'item={spec!r} was a custom transform: only Resize items can be rebuilt from a config; pass the transform again')
+    parts = spec.split()
+    try:
+        method, sz, *pad = parts if len(parts) >= 2 else ('crop', *parts)
+        sz = tuple(int(v) for v in sz.lower().split('x'))
+        if method not in _METHODS or len(sz) not in (1, 2) or min(sz) <= 0 or len(pad) > 1: raise ValueError
+    except ValueError: raise ValueError(f"item={spec!r}: expected 'METHOD SIZE' with METHOD squish, crop or pad and SIZE like 48 or 44x52") from None
+    return Resize(sz[0] if len(sz) == 1 else sz, method=method, **(dict(pad_mode=pad[0]) if pad else {}))
 
 def _check_rows(run, df, test_df, label_col):
     if len(df) != len(run.targets): raise ValueError(f'df has {len(df)} rows but the run was made on {len(run.targets)}')
@@ -172,19 +211,24 @@ def _check_rows(run, df, test_df, label_col):
         raise ValueError(f'test_df has {len(test_df)} rows but the run was made with {run.n_test} test rows')
 
 # %% ../nbs/03_vision.ipynb #11e0827c
+def _vision_name(a): return f"{a['arch']}-{'x'.join(map(str, _hw(a['size'])))}"
+
+def _vision_check(a): _check_rows(a['run'], a['df'], a['test_df'], a['label_col'])
+
+@member_trainer('vision', name=_vision_name, describe=dict(size=_hw, item=resize_spec), check=_vision_check)
 def train_vision(arch:str, # a timm architecture name, e.g. 'tf_efficientnet_lite0', 'convnext_atto'
                  size:int|tuple, # training size: int or (height, width)
                  run:Run, # the run whose split, classes and directory the member uses
                  df:pd.DataFrame, # the rows the run was made on: `fname`, `label`
                  test_df:pd.DataFrame|None=None, # test rows (as given to the run) to predict
                  root:str|Path='.', # folder the file names are relative to
-                 item=None, # item transform, e.g. `Resize(64, method='squish')` (default `Resize(size)`)
+                 item=None, # item transform: `Resize(64, method='squish')` or its spec 'squish 64' (default `Resize(size)`)
                  bs:int=64, # effective batch size
                  accum:int=1, # micro-batches per step (micro-batch `bs // accum`)
                  epochs:int=3, # epochs (of the unfrozen stage when `finetune`)
                  lr:float=1e-2, # peak learning rate
                  finetune:bool=True, # `fine_tune` (frozen epoch, then unfrozen); else unfreeze + `fit_one_cycle`
-                 precision:str|None='fp16', # mixed precision where the device runs it
+                 precision:str|None='fp16', # mixed precision where the device runs it ('auto': bf16, else fp16)
                  tta:bool=True, n_tta:int=4, beta:float=0.25, # TTA for validation and test predictions
                  fold:int|str=0, # fold to validate on, or 'all'
                  pretrained:bool=True, # ImageNet weights (offline for EfficientNet-Lite)
@@ -195,62 +239,60 @@ def train_vision(arch:str, # a timm architecture name, e.g. 'tf_efficientnet_lit
                  seed:int=42, # seed of weights init, shuffling and augmentation
                  retrain:bool=False, # train even if this member is already DONE
                  label_col:str='label', num_workers:int|None=None, # label column; DataLoader workers (default: 0 in tests)
+                 save_model:bool=True, # store the weights in the member (`member.learner()` rebuilds it)
+                 save_best:str|None=None, # keep the best epoch by 'valid_loss' or 'accuracy'
+                 early_stop:int|None=None, # stop after this many epochs without improvement
                  cbs:list|None=None # extra callbacks for the fit (not part of the member's config)
                 )->Member|list:
-    "Train (or find) the member `arch` × preprocessing of `run` on `fold`; store its validation and test predictions."
-    if fold == 'all': return [train_vision(**{**locals(), 'fold': f}) for f in range(run.n_folds)]
-    _check_rows(run, df, test_df, label_col)
-    sz = [size, size] if isinstance(size, int) else list(size)
-    config = dict(task='vision', arch=arch, size=sz, item=_desc(item), bs=bs, accum=accum, epochs=epochs, lr=lr, finetune=finetune,
-                  precision=precision, tta=tta, n_tta=n_tta, beta=beta, pretrained=pretrained, grad_ckpt=grad_ckpt,
-                  min_scale=min_scale, do_flip=do_flip, seed=seed, name=name or f"{arch}-{'x'.join(map(str, sz))}")
-    m = run.member(config, fold)
-    if m.done and not retrain:
-        print(f'{m.name} fold {fold}: DONE in {m.dir}, not retrained'); return m
+    "Train (or find) the member `arch` × preprocessing of `run` on `fold`; store its predictions and weights."
+    hw = _hw(size)
+    check_size(arch, hw)
     for what, d in (('training', df), ('test', test_df)):   # a missing file would fail mid-epoch, after minutes of training
         if d is not None and len(bad := check_images(d['fname'], root, decode=False)): _raise_bad(bad, what, f'paths are relative to root={str(root)!r}')
     valid_idx = run.splits(fold)[1]
     nw = (0 if IN_TEST else None) if num_workers is None else num_workers
     rbs = rank_bs(bs, accum)   # under torchrun each rank loads its share of every step
-    dls = vision_dls(df, tuple(sz), valid_idx, root=root, item=item, bs=rbs, accum=accum, vocab=run.vocab, min_scale=min_scale, do_flip=do_flip,
-                     label_col=label_col, seed=seed, **({} if nw is None else dict(num_workers=nw)))
+    dls = vision_dls(df, tuple(hw), valid_idx, root=root, item=resize_item(item), bs=rbs, accum=accum, vocab=run.vocab, min_scale=min_scale,
+                     do_flip=do_flip, label_col=label_col, seed=seed, **({} if nw is None else dict(num_workers=nw)))
     set_seed(seed)
     learn = vision_model_learner(dls, arch, rbs, pretrained=pretrained, precision=precision, grad_ckpt=grad_ckpt)
-    hist = []
-    learn.add_cbs([rec := _History(hist), guard := NaNGuard(f'{m.name} fold {fold}')])
-    reset_peak(dls.device); t0 = time.time()
-    with warnings.catch_warnings():
-        warnings.filterwarnings('ignore', message='.*BatchNorm.*')  # said once in the notebook; micro-batch statistics are expected here
-        with ddp_ctx(learn):   # data-parallel when launched with several processes
+
+    def fit(learn, cbs):
+        with warnings.catch_warnings():
+            warnings.filterwarnings('ignore', message='.*BatchNorm.*')  # said once in the notebook; micro-batch statistics are expected here
             if finetune: learn.fine_tune(epochs, lr, cbs=cbs)
             else: learn.unfreeze(); learn.fit_one_cycle(epochs, lr, cbs=cbs)
-    wall, mem = time.time() - t0, peak_mem(dls.device)
-    guard.check()   # a NaN/inf loss: nothing is saved, the member stays to do
-    learn.remove_cbs([rec, guard])   # prediction runs the epoch events too
-    if not is_main(): barrier(); return run.member(config, fold)   # rank 0 predicts and writes
-    with solo():   # rank 0 alone: no gathering across ranks
-        vp, vplain, vt = predict_tta(learn, dls.valid, tta, n_tta, beta)
-        tp = None if test_df is None else predict_tta(learn, dls.test_dl(test_df), tta, n_tta, beta)[0]
-    acc, acc_plain = (vp.argmax(1) == vt).float().mean().item(), (vplain.argmax(1) == vt).float().mean().item()
-    metrics = dict(accuracy=acc, accuracy_no_tta=acc_plain, tta_gain=acc - acc_plain, epochs=hist)
-    m = run.save_member(m, valid=dict(idxs=valid_idx, preds=vp.numpy(), targets=vt.numpy()),
-                        test=None if tp is None else dict(preds=tp.numpy()), metrics=metrics, peak_mem=mem, wall=wall)
-    print(f"{m.name} fold {fold}: {arch} {'x'.join(map(str, sz))} bs {bs} = {accum} x {bs // accum} | valid accuracy {acc:.4f} "
-          f"(TTA {acc - acc_plain:+.4f}) | peak {fmt_size(mem['peak'])} ({mem['kind']}) | {wall:.0f}s")
-    barrier()
-    return m
+
+    def predict(learn):
+        vp, vplain, vt = predict_tta(learn, learn.dls.valid, tta, n_tta, beta, seed=seed)
+        tp = None if test_df is None else predict_tta(learn, learn.dls.test_dl(test_df), tta, n_tta, beta, seed=seed)[0]
+        acc, acc_plain = (vp.argmax(1) == vt).float().mean().item(), (vplain.argmax(1) == vt).float().mean().item()
+        return dict(valid=dict(idxs=valid_idx, preds=vp.numpy(), targets=vt.numpy()), test=None if tp is None else dict(preds=tp.numpy()),
+                    metrics=dict(accuracy=acc, accuracy_no_tta=acc_plain, tta_gain=acc - acc_plain),
+                    note=f"{arch} {'x'.join(map(str, hw))} bs {bs} = {accum} x {bs // accum} | valid accuracy {acc:.4f} (TTA {acc - acc_plain:+.4f})")
+    return Recipe(learn, fit, predict)
 
 # %% ../nbs/03_vision.ipynb #80b1fe9d
-from fastai.callback.core import Callback
-from fastai.learner import Recorder
-
-class _History(Callback):
-    "Append each epoch's recorded values (losses, metrics) to a list, across the fits of `fine_tune`."
-    order = Recorder.order + 1
-    def __init__(self, hist): self.hist = hist
-    def after_epoch(self):
-        r = self.learn.recorder
-        self.hist.append({k: (float(v) if isinstance(v, (int, float, np.floating)) else str(v)) for k, v in zip(r.metric_names, r.log)})
+@rebuilder('vision')
+def rebuild_vision(member:Member, # a DONE vision member with stored weights
+                   rows:pd.DataFrame, # the images it will predict (a `fname` column)
+                   root:str|Path='.' # folder the file names are relative to
+                  )->tuple:
+    "`(learn, predict)`: the member's Learner rebuilt around `rows` with its stored weights, and `predict(rows)` with its TTA."
+    c, run = member.config, member.run
+    if not isinstance(rows, pd.DataFrame) or 'fname' not in rows: raise ValueError('rows: a vision member is rebuilt around the images it will predict: pass a DataFrame with a fname column')
+    if not len(rows): raise ValueError('rows is empty: nothing to predict')
+    both = pd.concat([rows, rows], ignore_index=True).assign(**{c['label_col']: run.vocab[0]})   # labels are not read; the loaders need one
+    dls = vision_dls(both, tuple(c['size']), range(len(rows), 2 * len(rows)), root=root, item=resize_item(c['item']), bs=c['bs'],
+                     accum=c['accum'], vocab=run.vocab, min_scale=c['min_scale'], do_flip=c['do_flip'], label_col=c['label_col'], num_workers=0)
+    prec = c['precision'] if dls.device.type == 'cuda' else None
+    learn = vision_model_learner(dls, c['arch'], c['bs'], pretrained=False, precision=prec)
+    if c['pretrained']:   # the normalisation a pretrained body was trained with; `pretrained=False` above skipped the download
+        cfg = learn.model[0].model.pretrained_cfg
+        learn.dls.add_tfms([Normalize.from_stats(cfg['mean'], cfg['std'])], 'after_batch')
+    load_model_bytes(learn.model, member.read('model.safetensors'))
+    def predict(rows): return predict_tta(learn, learn.dls.test_dl(rows), c['tta'], c['n_tta'], c['beta'], seed=c['seed'])[0].numpy()
+    return learn, predict
 
 # %% ../nbs/03_vision.ipynb #aa7e07b9
 def tune_tta(learn, # a fitted Learner

@@ -19,7 +19,7 @@ from ..accum import accum_plan
 from ..run import encode_labels, make_folds
 
 # %% auto #0
-__all__ = ['tokenize_texts', 'join_fields', 'SmartBatchSampler', 'pad_collate', 'TokenDataset', 'TextDL', 'TextDataLoaders',
+__all__ = ['tokenize_once', 'join_fields', 'SmartBatchSampler', 'pad_collate', 'TokenDataset', 'TextDL', 'TokenDataLoaders',
            'text_dls']
 
 # %% ../../nbs/04_text_data.ipynb #68dfeb15
@@ -41,7 +41,7 @@ def _cache_key(tokenizer, texts, max_len)->str:
 def _unflatten(ids, offs)->list: return np.split(ids, offs[1:-1]) if len(offs) > 1 else []
 
 # %% ../../nbs/04_text_data.ipynb #367d3a55
-def tokenize_texts(tokenizer, # a fast Hugging Face tokenizer
+def tokenize_once(tokenizer, # a fast Hugging Face tokenizer
                    texts, # strings: a list, Series or array
                    max_len:int=256, # truncate each text to this many tokens, special tokens included
                    cache:bool|str|Path=True, # cache folder; True: `fastscale_home()/'tokens'`, False: no cache
@@ -256,7 +256,7 @@ def _pad_id(tokenizer)->int:
     return 0 if pid is None else int(pid)
 
 # %% ../../nbs/04_text_data.ipynb #6cc3a815
-class TextDataLoaders(DataLoaders):
+class TokenDataLoaders(DataLoaders):
     "fastai `DataLoaders` of `TextDL`s that keep the tokenizer, classes and text settings, so `test_dl` can make more."
     def __init__(self, *loaders, tokenizer=None, vocab=None, max_len=256, text_col='text', template=None,
                  label_col=None, label_delim=None, splits=None, cache=True, path='.', device=None):
@@ -274,7 +274,7 @@ class TextDataLoaders(DataLoaders):
         df = items if isinstance(items, pd.DataFrame) else pd.DataFrame({'text': list(items)})
         texts = _texts(df, self.text_col if df is items else 'text', self.template if df is items else None)
         y = _targets(df, self.label_col, self.vocab, self.label_delim)[0] if with_labels else None
-        ds = TokenDataset(tokenize_texts(self.tokenizer, texts, self.max_len, self.cache), y)
+        ds = TokenDataset(tokenize_once(self.tokenizer, texts, self.max_len, self.cache), y)
         return self.valid.new(ds, bs=bs or self.valid.bs, shuffle=False, drop_last=False)
 
 # %% ../../nbs/04_text_data.ipynb #85394822
@@ -297,8 +297,8 @@ def text_dls(df:pd.DataFrame, # training rows: a text column (or the columns of 
              pad_multiple:int|None=None, # pad batches to a multiple of this length (e.g. 8)
              drop_last:bool=True, # drop the training loader's short last batch
              device=None, # device of the batches (default: `pick_device()`)
-             cache:bool|str|Path=True # token cache folder, as in `tokenize_texts`
-            )->TextDataLoaders:
+             cache:bool|str|Path=True # token cache folder, as in `tokenize_once`
+            )->TokenDataLoaders:
     "fastai DataLoaders of tokenized `df` rows, length-grouped and padded per batch, at micro-batch `bs // accum`."
     mbs = accum_plan(bs, accum)
     if isinstance(tokenizer, (str, Path)):
@@ -309,9 +309,9 @@ def text_dls(df:pd.DataFrame, # training rows: a text column (or the columns of 
     trn, val = _split(len(df), y, run, fold, valid_idx, valid_pct, seed)
     if undersample: trn = _undersample(y, trn, undersample, seed)
     if not len(trn): raise ValueError('no training rows are left after the split')
-    ids = tokenize_texts(tokenizer, texts, max_len, cache)
+    ids = tokenize_once(tokenizer, texts, max_len, cache)
     kw = dict(bs=mbs, pad_id=_pad_id(tokenizer), pad_multiple=pad_multiple, seed=seed)
     dls = [TextDL(TokenDataset([ids[i] for i in trn], y[trn]), shuffle=True, drop_last=drop_last, **kw),
            TextDL(TokenDataset([ids[i] for i in val], y[val]), **kw)]
-    return TextDataLoaders(*dls, tokenizer=tokenizer, vocab=vocab, max_len=max_len, text_col=text_col, template=template,
+    return TokenDataLoaders(*dls, tokenizer=tokenizer, vocab=vocab, max_len=max_len, text_col=text_col, template=template,
                            label_col=label_col, label_delim=label_delim, splits=(trn, val), cache=cache, device=pick_device(device))
