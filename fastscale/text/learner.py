@@ -17,10 +17,10 @@ from fastai.metrics import accuracy, accuracy_multi, F1ScoreMulti
 from fastai.callback.schedule import ParamScheduler, combine_scheds, SchedLin, SchedCos
 import fastai.callback.fp16  # Learner.to_fp16 / to_bf16
 from transformers import AutoConfig, AutoModelForSequenceClassification, PretrainedConfig, PreTrainedModel
-from ..vision import resolve_precision
+from ..core import resolve_precision
 
 # %% auto #0
-__all__ = ['HFClassifier', 'hf_classifier', 'text_splitter', 'fused_adamw', 'text_learner', 'train_text']
+__all__ = ['HFClassifier', 'hf_classifier', 'text_splitter', 'fused_adamw', 'text_learner', 'train_text', 'rebuild_text']
 
 # %% ../../nbs/05_text_learner.ipynb #9c775b76
 class HFClassifier(nn.Module):
@@ -185,16 +185,17 @@ def fit_sched(self:Learner,
     self.fit(n_epoch, cbs=L(ParamScheduler({'lr': lr})) + L(cbs), reset_opt=reset_opt, wd=wd, start_epoch=start_epoch)
 
 # %% ../../nbs/05_text_learner.ipynb #t5dee5cf
-import time, hashlib
+import time, hashlib, json, tempfile
 import pandas as pd
-from ..core import set_seed, reset_peak, peak_mem, fmt_size
+from ..core import set_seed, pick_device
 from ..metrics import score, fit_thresholds
-from ..run import Run, Member
-from .data import text_dls
-from ..vision import _History
+from ..run import Run, Member, rebuilder
+from .data import text_dls, TokenDataLoaders, TextDL, TokenDataset, _pad_id
 from ..predict import predict_texts
-from ..accum import GradAccum, NaNGuard
-from ..distributed import ddp_ctx, rank_bs, is_main, barrier, solo
+from ..accum import GradAccum
+import subprocess, sys
+from ..distributed import rank_bs
+from ..member import Recipe, member_trainer
 
 # %% ../../nbs/05_text_learner.ipynb #t4e359ae
 def _model_desc(model)->str:
@@ -203,12 +204,32 @@ def _model_desc(model)->str:
     if isinstance(model, (str, Path)): return Path(model).name if Path(model).exists() else str(model)
     return type(getattr(model, 'model', model)).__name__
 
-def _check_text_rows(run, df, test_df):
+def _tok_desc(tok)->str|None:
+    "A machine-independent name for a tokenizer: a folder's or hub name, or its class and the hash of its pipeline."
+    if tok is None or isinstance(tok, (str, Path)): return None if tok is None else _model_desc(tok)
+    spec = json.loads(tok.backend_tokenizer.to_str()) if getattr(tok, 'is_fast', False) else None
+    if spec is None: raise TypeError(f'tokenizer is a {type(tok).__name__}; expected a fast (Rust-backed) Hugging Face tokenizer or its folder')
+    for k in ('truncation', 'padding'): spec.pop(k, None)   # state each call resets
+    return f'{type(tok).__name__}-{hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:10]}'
+
+def _check_text_rows(a):
+    run, df, test_df = a['run'], a['df'], a['test_df']
     if len(df) != len(run.targets): raise ValueError(f'df has {len(df)} rows but the run was made on {len(run.targets)}')
     if test_df is not None and len(test_df) != run.n_test:
         raise ValueError(f'test_df has {len(test_df)} rows but the run was made with {run.n_test} test rows')
+    if a['tokenizer'] is None and not isinstance(a['model'], (str, Path)):
+        raise ValueError('tokenizer=None: pass a tokenizer (or its folder) when model is not a folder or hub name')
 
 # %% ../../nbs/05_text_learner.ipynb #t6c04a14
+def _hf_export(learn)->dict:
+    "The fine-tuned model as a Hugging Face folder (config, safetensors weights, tokenizer): `{'model/<file>': bytes}`."
+    with tempfile.TemporaryDirectory() as d:
+        learn.model.model.save_pretrained(d)
+        learn.dls.tokenizer.save_pretrained(d)
+        return {f'model/{p.relative_to(d).as_posix()}': p.read_bytes() for p in sorted(Path(d).rglob('*')) if p.is_file()}
+
+@member_trainer('text', name=lambda a: f"{_model_desc(a['model'])}-{a['max_len']}",
+                describe=dict(model=_model_desc, tokenizer=_tok_desc), check=_check_text_rows)
 def train_text(model, # folder (e.g. `minilm()`), hub name or `PretrainedConfig` (random weights)
                run:Run, # the run: its split, classes and test rows
                df:pd.DataFrame, # the run's training rows, in the run's order
@@ -222,27 +243,20 @@ def train_text(model, # folder (e.g. `minilm()`), hub name or `PretrainedConfig`
                sched:str='linear', warmup:float=0.1, wd:float=0.01, # schedule, warmup fraction, weight decay
                unfreeze:bool=True, # train the whole model (False: only the head, as `text_learner` starts)
                freeze_embeddings:bool=False, grad_ckpt:bool=False, # keep the embedding matrix fixed; checkpoint activations
-               precision:str|None=None, # 'fp16', 'bf16' or None (fp32; CPU falls back to fp32)
+               precision:str|None=None, # 'auto', 'fp16', 'bf16' or None (fp32; CPU falls back to fp32)
                tta:str|list|None=None, # window(s) for validation and test predictions, see `predict_texts`
                fold:int|str=0, # fold to validate on, or 'all'
                name:str|None=None, # model name in the run (default: model and max_len)
                seed:int=42, retrain:bool=False, # seed; train even if DONE
                template:str|None=None, label_delim:str|None=None, # as in `text_dls`
                undersample:float|None=None, pad_multiple:int|None=None, # as in `text_dls`
+               save_model:bool=True, # store the fine-tuned model in the member (`member.learner()` rebuilds it)
+               save_best:str|None=None, # keep the best epoch by 'valid_loss' or a metric ('accuracy', 'accuracy_multi')
+               early_stop:int|None=None, # stop after this many epochs without improvement
                cbs:list|None=None # extra callbacks for the fit (not part of the member's config)
               )->Member|list:
-    "Train (or find) the member `model` of `run` on `fold`; store its validation and test predictions and scores."
-    if fold == 'all': return [train_text(**{**locals(), 'fold': f}) for f in range(run.n_folds)]
-    _check_text_rows(run, df, test_df)
-    desc = _model_desc(model)
-    config = dict(task='text', model=desc, max_len=max_len, bs=bs, accum=accum, epochs=epochs, lr=lr, sched=sched, warmup=warmup,
-                  wd=wd, unfreeze=unfreeze, freeze_embeddings=freeze_embeddings, grad_ckpt=grad_ckpt, precision=precision,
-                  tta=tta, seed=seed, template=template, undersample=undersample, name=name or f'{desc}-{max_len}')
-    m = run.member(config, fold)
-    if m.done and not retrain:
-        print(f'{m.name} fold {fold}: DONE in {m.dir}, not retrained'); return m
-    tok = model if tokenizer is None and isinstance(model, (str, Path)) else tokenizer
-    if tok is None: raise ValueError('tokenizer=None: pass a tokenizer (or its folder) when model is not a folder or hub name')
+    "Train (or find) the member `model` of `run` on `fold`; store its predictions, scores and fine-tuned weights."
+    tok = model if tokenizer is None else tokenizer
     rbs = rank_bs(bs, accum)   # under torchrun each rank loads its share of every step
     dls = text_dls(df, tok, text_col, label_col, bs=rbs, accum=accum, max_len=max_len, run=run, fold=fold, seed=seed,
                    label_delim=label_delim, template=template, undersample=undersample, pad_multiple=pad_multiple)
@@ -250,27 +264,44 @@ def train_text(model, # folder (e.g. `minilm()`), hub name or `PretrainedConfig`
     learn = text_learner(model, dls, freeze_embeddings=freeze_embeddings, grad_ckpt=grad_ckpt, precision=precision, wd=wd,
                          cbs=(ga := GradAccum(rbs)))   # one optimizer step every `bs` samples (over all ranks), whatever the micro-batch
     if unfreeze: learn.unfreeze()
-    hist = []; learn.add_cbs([rec := _History(hist), guard := NaNGuard(f'{m.name} fold {fold}')])
     pad = dls.train.padding_stats()
-    reset_peak(dls.device); t0 = time.time()
-    with ddp_ctx(learn): learn.fit_sched(epochs, lr, sched=sched, warmup=warmup, cbs=cbs)
-    wall, mem = time.time() - t0, peak_mem(dls.device)
-    guard.check()   # a NaN/inf loss: nothing is saved, the member stays to do
-    learn.remove_cbs([rec, guard])   # predictions run epochs' events too
-    if not is_main(): barrier(); return run.member(config, fold)   # rank 0 predicts and writes
-    val = dls.splits[1]
-    with solo():   # rank 0 alone: no gathering across ranks
+
+    timing = {}
+    def fit(learn, cbs):
+        t0 = time.time(); learn.fit_sched(epochs, lr, sched=sched, warmup=warmup, cbs=cbs)
+        timing.update(wall=time.time() - t0, epochs=learn.epoch + 1)   # fewer epochs when stopped early
+
+    def predict(learn):
+        val = dls.splits[1]
         vp = predict_texts(learn, df.iloc[val], tta).numpy()
         tp = None if test_df is None else predict_texts(learn, test_df, tta).numpy()
-    vy = dls.valid.dataset.y
-    metrics = dict(score(vy, vp), epochs=hist, padding_ratio=pad['ratio'], real_tokens=pad['real_tokens'],
-                   tokens_per_s=pad['real_tokens'] * epochs / wall, replans=ga.replans)
-    if dls.multi: learn.thresholds = fit_thresholds(vy, vp); metrics['thresholds'] = learn.thresholds.tolist()
-    m = run.save_member(m, valid=dict(idxs=val, preds=vp, targets=vy), test=None if tp is None else dict(preds=tp),
-                        metrics=metrics, peak_mem=mem, wall=wall)
-    m.learn = learn   # the trained Learner, for `classify` in this session (not stored)
-    key = 'roc_auc' if dls.multi else 'accuracy'
-    print(f"{m.name} fold {fold}: {desc} max_len {max_len} bs {bs} = {accum} x {bs // accum} | valid {key} {metrics[key]:.4f} "
-          f"| padding x{pad['ratio']:.3f} | peak {fmt_size(mem['peak'])} ({mem['kind']}) | {wall:.0f}s")
-    barrier()
-    return m
+        vy = dls.valid.dataset.y
+        metrics = dict(score(vy, vp), padding_ratio=pad['ratio'], real_tokens=pad['real_tokens'], replans=ga.replans,
+                       tokens_per_s=pad['real_tokens'] * timing['epochs'] / timing['wall'])
+        if dls.multi: learn.thresholds = fit_thresholds(vy, vp); metrics['thresholds'] = learn.thresholds.tolist()
+        key = 'roc_auc' if dls.multi else 'accuracy'
+        return dict(valid=dict(idxs=val, preds=vp, targets=vy), test=None if tp is None else dict(preds=tp), metrics=metrics,
+                    note=f"{_model_desc(model)} max_len {max_len} bs {bs} = {accum} x {bs // accum} | valid {key} {metrics[key]:.4f} | padding x{pad['ratio']:.3f}")
+    return Recipe(learn, fit, predict, export=_hf_export)
+
+# %% ../../nbs/05_text_learner.ipynb #37779c05
+@rebuilder('text')
+def rebuild_text(member:Member, # a DONE text member with stored weights
+                 rows=None, # not needed: texts are tokenized when predicted
+                 root='.' # unused (paths are for images)
+                )->tuple:
+    "`(learn, predict)`: the member's fine-tuned Learner loaded from its `model/` folder, and `predict(rows)` with its windows."
+    c, run = member.config, member.run
+    for f in member.files():
+        if f.startswith('model/'): member.read(f)   # every file checked against DONE before transformers reads the folder
+    from transformers import AutoTokenizer
+    tok = AutoTokenizer.from_pretrained(member.dir/'model')
+    y = np.zeros((1, len(run.vocab)), np.int64) if run.multi else np.zeros(1, np.int64)
+    kw = dict(bs=c['bs'] // c['accum'], pad_id=_pad_id(tok), pad_multiple=c['pad_multiple'], seed=c['seed'])
+    one = TokenDataset([np.array([tok.cls_token_id or 0])], y)   # a stand-in row: the Learner needs loaders; predictions make their own
+    dls = TokenDataLoaders(TextDL(one, **kw), TextDL(one, **kw), tokenizer=tok, vocab=run.vocab, max_len=c['max_len'], text_col=c['text_col'],
+                           template=c['template'], label_col=c['label_col'], label_delim=c['label_delim'], cache=False, device=pick_device())
+    learn = text_learner(str(member.dir/'model'), dls, precision=c['precision'] if dls.device.type == 'cuda' else None)
+    th = member.load()['metrics'].get('thresholds')
+    if th is not None: learn.thresholds = np.array(th)
+    return learn, lambda rows: predict_texts(learn, rows, c['tta']).numpy()
