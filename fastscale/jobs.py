@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_jobs.ipynb #929eddb6
 from __future__ import annotations
-import time, warnings
+import time, inspect, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, yaml
 from sklearn.model_selection import train_test_split
@@ -15,7 +15,8 @@ from .distributed import main_first
 import fastscale.kaggle
 
 # %% auto #0
-__all__ = ['load_config', 'member_list', 'job_data', 'job_id_col', 'train_job', 'ensemble_job', 'demo_config', 'demo']
+__all__ = ['load_config', 'member_list', 'trainer', 'check_member_args', 'job_data', 'job_id_col', 'train_job', 'ensemble_job',
+           'demo_config', 'demo']
 
 # %% ../nbs/12_jobs.ipynb #151e4e2d
 _TOP = dict(task=None, data=None, run=None, split=dict(valid_pct=0.2), defaults={}, members=None, ensemble=dict(weights='fit'))
@@ -50,6 +51,7 @@ def load_config(config:str|Path|dict # a YAML file, or the config as a dict
         raise ValueError(f'config split={split!r}: expected {{valid_pct: 0.2}} or {{folds: 5}}')
     if not isinstance(cfg['defaults'], dict): raise ValueError(f"config defaults={cfg['defaults']!r}: expected a mapping of train arguments")
     cfg['members'] = member_list(cfg['members'], cfg['task'])
+    check_member_args(cfg['task'], cfg['members'], cfg['defaults'])
     ens = cfg['ensemble'] or {}
     ens = dict(ens) if isinstance(ens, dict) else ens   # the caller's config stays as it was
     if not isinstance(ens, dict) or set(ens) - {'weights', 'out'}: raise ValueError(f"config ensemble={ens!r}: expected a mapping with weights: and/or out:")
@@ -82,6 +84,25 @@ def member_list(members:list|dict, # list of keyword dicts, or {arch_or_model: [
         if not isinstance(m, dict) or key not in m: raise ValueError(f'member {m!r}: expected a mapping with {key}:')
         if task == 'vision' and 'size' not in m: raise ValueError(f'member {m!r}: a vision member needs size:')
     return members
+
+# %% ../nbs/12_jobs.ipynb #7627b7c5
+_SET_BY_JOB = ('run', 'df', 'test_df', 'root', 'fold', 'cbs', 'label_col', 'text_col')   # the job's data and split decide these
+
+def trainer(task:str # 'vision' or 'text'
+           ):
+    "The trainer of a job's members: `train_vision` or `train_text`."
+    if task == 'vision': from fastscale.vision import train_vision; return train_vision
+    from fastscale.text.learner import train_text; return train_text
+
+def check_member_args(task:str, # 'vision' or 'text'
+                      members:list, # from `member_list`
+                      defaults:dict # the config's `defaults:`
+                     ):
+    "Refuse, before anything trains, a member or default key that is not an argument its trainer takes."
+    ok = [k for k in inspect.signature(trainer(task)).parameters if k not in _SET_BY_JOB]
+    for where, kw in [('defaults', defaults)] + [(f"member {m.get('name') or m.get('arch') or m.get('model')!r}", m) for m in members]:
+        bad = sorted(set(kw) - set(ok))
+        if bad: raise ValueError(f"config {where}: unknown argument(s) {bad} of {trainer(task).__name__}; expected some of {ok}")
 
 # %% ../nbs/12_jobs.ipynb #d23a24df
 def _sample(df, n, label_col, seed):
@@ -123,19 +144,6 @@ def job_id_col(cfg:dict # from `load_config`
     d = cfg['data']
     return d['id_col'] or ('fname' if cfg['task'] == 'vision' and Path(d['source']).suffix != '.csv' else 'id')
 
-# %% ../nbs/12_jobs.ipynb #7627b7c5
-def _item(spec, size):
-    "fastai `Resize` from 'METHOD SIZE' (methods squish, crop, pad; size N or HxW); None keeps `train_vision`'s default."
-    from fastai.vision.all import Resize
-    if spec is None or not isinstance(spec, str): return spec
-    parts = spec.split()
-    try:
-        method, sz = (parts if len(parts) == 2 else ('crop', parts[0]))
-        sz = tuple(int(v) for v in sz.lower().split('x'))
-        if method not in ('squish', 'crop', 'pad') or len(sz) not in (1, 2) or min(sz) <= 0: raise ValueError
-    except ValueError: raise ValueError(f"item={spec!r}: expected 'METHOD SIZE' with METHOD squish, crop or pad and SIZE like 48 or 44x52") from None
-    return Resize(sz[0] if len(sz) == 1 else sz, method=method)
-
 # %% ../nbs/12_jobs.ipynb #2b519f8b
 def train_job(cfg:dict|str|Path, # a config (dict or YAML file)
               data:tuple|None=None # `job_data(cfg)`, when already read
@@ -150,15 +158,11 @@ def train_job(cfg:dict|str|Path, # a config (dict or YAML file)
     for i, kw in enumerate(cfg['members']):
         kw = {**cfg['defaults'], **kw}
         print(f"== member {i + 1}/{len(cfg['members'])}: {kw.get('name') or kw.get('arch') or kw.get('model')}", flush=True)
-        if cfg['task'] == 'vision':
-            from fastscale.vision import train_vision
-            kw['item'] = _item(kw.get('item'), kw['size'])
-            train_vision(run=run, df=df, test_df=test, root=root, fold=fold, label_col=d['label_col'], **kw)
+        if cfg['task'] == 'vision': trainer('vision')(run=run, df=df, test_df=test, root=root, fold=fold, label_col=d['label_col'], **kw)
         else:
-            from fastscale.text.learner import train_text
             m = kw.pop('model')
             m = getattr(assets, m)() if m in ('minilm', 'mpnet') else m
-            train_text(m, run=run, df=df, test_df=test, text_col=d['text_col'], label_col=d['label_col'], fold=fold, **kw)
+            trainer('text')(m, run=run, df=df, test_df=test, text_col=d['text_col'], label_col=d['label_col'], fold=fold, **kw)
     return run
 
 # %% ../nbs/12_jobs.ipynb #1d814a9f

@@ -10,6 +10,7 @@ from importlib.metadata import version, PackageNotFoundError
 import numpy as np, pandas as pd
 from fastcore.basics import patch
 from sklearn.model_selection import StratifiedKFold, train_test_split
+from sklearn.preprocessing import MultiLabelBinarizer
 from .core import atomic_write, fmt_size
 from .metrics import as_probs, score
 
@@ -41,9 +42,7 @@ def encode_labels(labels, # one label per row: a class, or a list/tuple/set of l
     if unknown: raise ValueError(f'labels {sorted(map(str, unknown))[:5]} are not in vocab={vocab}')
     o2i = {v: i for i, v in enumerate(vocab)}
     if not multi: return np.array([o2i[l] for l in rows], dtype=np.int64), vocab
-    t = np.zeros((len(rows), len(vocab)), dtype=np.int64)
-    for i, r in enumerate(rows): t[i, [o2i[l] for l in r]] = 1
-    return t, vocab
+    return MultiLabelBinarizer(classes=list(range(len(vocab)))).fit_transform([[o2i[l] for l in r] for r in rows]).astype(np.int64), vocab
 
 # %% ../nbs/08_run.ipynb #158d3f5b
 def strat_key(targs, # (n,) class indices or (n, c) 0/1 targets
