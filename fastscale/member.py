@@ -12,7 +12,7 @@ from fastai.learner import Learner, Recorder
 from fastai.callback.core import Callback
 from fastai.callback.tracker import TrackerCallback, EarlyStoppingCallback
 from .core import reset_peak, peak_mem, fmt_size
-from .accum import NaNGuard
+from .accum import NaNGuard, timed_progress
 from .distributed import ddp_ctx, is_main, barrier, solo
 from .run import Run, Member
 
@@ -112,6 +112,7 @@ def fit_member(run:Run, # the run the member belongs to
     learn = r.learn
     hist, watch = _watchers(learn, f'{m.name} fold {fold}', save_best, early_stop)
     learn.add_cbs(list(watch.values()))
+    timed_progress(learn)   # a progress bar without a host-device sync per batch
     reset_peak(learn.dls.device); t0 = time.time()
     with ddp_ctx(learn): r.fit(learn, cbs)   # data-parallel when launched with several processes
     wall, mem = time.time() - t0, peak_mem(learn.dls.device)

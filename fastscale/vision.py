@@ -11,7 +11,7 @@ from fastai.vision.all import (DataBlock, ImageBlock, CategoryBlock, ColReader, 
                                vision_learner, accuracy)
 from .core import set_seed, resolve_precision, IN_TEST
 from .assets import timm_weights, _LITE
-from .accum import GradAccum, accum_plan
+from .accum import GradAccum, accum_plan, timed_progress
 from .distributed import rank_bs
 from .run import Run, Member
 from .member import Recipe, member_trainer, load_model_bytes
@@ -129,6 +129,7 @@ def vision_model_learner(dls, # DataLoaders from `vision_dls`
         if not pretrained: raise
         raise RuntimeError(f'pretrained weights for arch={arch!r} could not be loaded ({type(e).__name__}: {str(e)[:200]}); '
                            f'offline, use one of {list(_LITE)} or pretrained=False') from e
+    timed_progress(learn)   # the loss text refreshes on a timer, not with an .item() per batch
     if grad_ckpt:
         body = learn.model[0].model
         if not hasattr(body, 'set_grad_checkpointing'): raise ValueError(f'arch={arch!r} does not support gradient checkpointing in timm')

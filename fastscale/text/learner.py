@@ -18,21 +18,40 @@ from fastai.callback.schedule import ParamScheduler, combine_scheds, SchedLin, S
 import fastai.callback.fp16  # Learner.to_fp16 / to_bf16
 from transformers import AutoConfig, AutoModelForSequenceClassification, PretrainedConfig, PreTrainedModel
 from ..core import resolve_precision
+from ..accum import timed_progress
 
 # %% auto #0
 __all__ = ['HFClassifier', 'hf_classifier', 'text_splitter', 'fused_adamw', 'text_learner', 'train_text', 'rebuild_text']
 
 # %% ../../nbs/05_text_learner.ipynb #9c775b76
+def _honours_4d_mask(model:PreTrainedModel)->bool:
+    "Whether `model` gives the same logits for a padded batch with a 4-D boolean mask as with the 2-D one (SDPA attention only)."
+    if getattr(model.config, '_attn_implementation', None) != 'sdpa': return False
+    p = next(model.parameters())
+    ids = torch.ones(2, 4, dtype=torch.long, device=p.device)
+    mask = torch.tensor([[1, 1, 1, 1], [1, 1, 0, 0]], device=p.device)
+    was = model.training; model.eval()
+    try:
+        with torch.no_grad():
+            a = model(input_ids=ids, attention_mask=mask).logits
+            b = model(input_ids=ids, attention_mask=mask[:, None, None, :].bool()).logits
+        return bool(torch.allclose(a.float(), b.float(), atol=1e-4))
+    except Exception: return False   # a model that refuses 4-D masks keeps the 2-D one
+    finally: model.train(was)
+
 class HFClassifier(nn.Module):
     "A Hugging Face sequence classifier called as `model(input_ids, attention_mask)`, returning only the logits."
     def __init__(self, model:PreTrainedModel): # an `AutoModelForSequenceClassification` model
         super().__init__()
         self.model = model
+        self.mask4d = _honours_4d_mask(model)
 
     @property
     def config(self): return self.model.config
 
     def forward(self, input_ids, attention_mask=None):
+        # 4-D: used as it is; 2-D: transformers reads `mask.all()` on the host to decide whether to skip it
+        if attention_mask is not None and self.mask4d: attention_mask = attention_mask[:, None, None, :].bool()
         # no `labels`: the loss is fastai's `loss_func`, computed once on these logits
         return self.model(input_ids=input_ids, attention_mask=attention_mask).logits
 
@@ -152,7 +171,7 @@ def text_learner(model, # folder, hub name, `PretrainedConfig` or model: see `hf
     kwargs.setdefault('train_bn', False)
     kwargs.setdefault('opt_func', fused_adamw)
     kwargs.setdefault('splitter', partial(text_splitter, freeze_embeddings=freeze_embeddings))
-    learn = Learner(dls, clf, loss_func=loss_func, metrics=metrics, wd=wd, **kwargs)
+    learn = timed_progress(Learner(dls, clf, loss_func=loss_func, metrics=metrics, wd=wd, **kwargs))   # no per-batch .item()
     if pretrained and not isinstance(model, PretrainedConfig): learn.freeze()
     # DataLoaders without a device leave batches, and so the model, where they are
     prec = resolve_precision(precision, torch.device(getattr(dls, 'device', None) or next(clf.parameters()).device))
