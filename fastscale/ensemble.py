@@ -200,8 +200,22 @@ def from_run(cls:Ensemble, run:Run|list, # a run, or several runs over the same 
         if r0.n_test: warnings.warn('some members have no test predictions: the ensemble has none')
         test = None
     v0 = next(iter(d.values()))
-    return cls({k: v['preds'] for k, v in d.items()}, v0['targets'], r0.vocab, v0['folds'], test, r0.test_targets,
-               kind=space, space=space, **{'path': r0.path/'ensemble', 'test_ids': r0.test_ids, 'seed': r0.meta['seed'], **kwargs})
+    ens = cls({k: v['preds'] for k, v in d.items()}, v0['targets'], r0.vocab, v0['folds'], test, r0.test_targets,
+              kind=space, space=space, **{'path': r0.path/'ensemble', 'test_ids': r0.test_ids, 'seed': r0.meta['seed'], **kwargs})
+    ens.members = {k: models[k].models()[k] for k in members}   # the Member handles, for `predict_items`
+    return ens
+
+# %% ../nbs/09_ensemble.ipynb #37056774
+@patch
+def predict_items(self:Ensemble, rows, # new rows, read like the training rows (a DataFrame; texts for text models)
+                  root='.' # folder image paths are relative to
+                 )->np.ndarray:
+    "Probabilities for new rows: every model predicts them with its own preprocessing (folds averaged), mixed with `self.weights`."
+    members = getattr(self, 'members', None)
+    if not members: raise ValueError('predict_items needs an ensemble made with Ensemble.from_run: only members know how to predict new rows')
+    if self.space != 'probs': raise ValueError("predict_items mixes probabilities: make the ensemble with space='probs'")
+    P = np.stack([np.mean([m.predict(rows, root) for m in members[k]], 0) for k in self.names])
+    return self._mix(np.array([self.weights[k] for k in self.names]), P)
 
 # %% ../nbs/09_ensemble.ipynb #a8e7136a
 @patch

@@ -351,11 +351,11 @@ def rebuilder(task:str # the task whose members the decorated function rebuilds
     return deco
 
 def _rebuild(member, rows, root):
+    if not any(f.endswith('.safetensors') for f in member.files()):
+        raise ValueError(f'member {member.name!r} fold {member.fold} was saved without weights (save_model=False, or predictions only): train it again to predict new rows')
     task = member.config.get('task')
     if task not in REBUILDERS and task in _TASK_MODULES: importlib.import_module(_TASK_MODULES[task])
     if task not in REBUILDERS: raise ValueError(f'member {member.name!r} has task {task!r}, which no trainer rebuilds; known: {sorted(set(REBUILDERS) | set(_TASK_MODULES))}')
-    if 'model.safetensors' not in member.files() and 'model/model.safetensors' not in member.files():
-        raise ValueError(f'member {member.name!r} fold {member.fold} was saved without weights (save_model=False): train it again to predict new rows')
     return REBUILDERS[task](member, rows, root)
 
 # %% ../nbs/08_run.ipynb #a31adad7
