@@ -7,13 +7,15 @@ from __future__ import annotations
 import warnings, functools
 from pathlib import Path
 import numpy as np, pandas as pd, torch
-from fastai.vision.all import (DataBlock, ImageBlock, CategoryBlock, ColReader, IndexSplitter, Resize, Normalize, aug_transforms,
+from fastai.vision.all import (DataBlock, ImageBlock, TransformBlock, CategoryBlock, ColReader, IndexSplitter, Resize, Normalize,
+                               IntToFloatTensor, aug_transforms,
                                vision_learner, accuracy)
 from .core import set_seed, resolve_precision, IN_TEST
 from .assets import timm_weights, _LITE
 from .accum import GradAccum, accum_plan, timed_progress
 from .distributed import rank_bs
 from .run import Run, Member
+from .vision_aug import ImageCache, device_aug_transforms
 from .member import Recipe, member_trainer, load_model_bytes
 from .run import rebuilder
 
@@ -90,9 +92,10 @@ def vision_dls(df:pd.DataFrame, # rows with an image path column and a label col
                bs:int=64, # effective batch size: samples per optimizer step
                accum:int=1, # micro-batches per step; the loaders use `bs // accum` images a batch
                vocab:list|None=None, # class order (default: sorted labels)
-               min_scale:float=0.75, # `aug_transforms` minimum crop scale
-               do_flip:bool=True, # `aug_transforms` horizontal flips (False for digits, text, ...)
-               batch_tfms=None, # batch transforms (default `aug_transforms(size=size, min_scale=min_scale, do_flip=do_flip)`)
+               min_scale:float=0.75, # minimum crop scale of the augmentation
+               do_flip:bool=True, # horizontal flips (False for digits, text, ...)
+               batch_tfms=None, # batch transforms (default: the augmentation of `device_aug_transforms`, or fastai's `aug_transforms` when not cached)
+               cache:bool|ImageCache=True, # decode each image once into a uint8 cache (`ImageCache`); False: fastai's PIL path every epoch
                fname_col:str='fname', label_col:str='label', # column names
                seed:int=42, # shuffling seed
                **kwargs # passed to `DataBlock.dataloaders` (e.g. `num_workers`, `device`)
@@ -103,12 +106,21 @@ def vision_dls(df:pd.DataFrame, # rows with an image path column and a label col
     sz = (size, size) if isinstance(size, int) else tuple(size)
     if len(sz) != 2 or min(sz) <= 0: raise ValueError(f'size={size!r}: expected a positive int or (height, width)')
     mbs = accum_plan(bs, accum)
-    if batch_tfms is None: batch_tfms = aug_transforms(size=sz, min_scale=min_scale, do_flip=do_flip)
-    dblock = DataBlock(blocks=(ImageBlock, CategoryBlock(vocab=vocab)), get_x=ColReader(fname_col, pref=f'{Path(root)}/'),
-                       get_y=ColReader(label_col), splitter=IndexSplitter(list(valid_idx)),
-                       item_tfms=item if item is not None else Resize(sz), batch_tfms=batch_tfms)
+    item = item if item is not None else Resize(sz)
+    if cache is False:   # fastai's own pipeline: PIL decode and resize of every image in every epoch
+        if batch_tfms is None: batch_tfms = aug_transforms(size=sz, min_scale=min_scale, do_flip=do_flip)
+        dblock = DataBlock(blocks=(ImageBlock, CategoryBlock(vocab=vocab)), get_x=ColReader(fname_col, pref=f'{Path(root)}/'),
+                           get_y=ColReader(label_col), splitter=IndexSplitter(list(valid_idx)), item_tfms=item, batch_tfms=batch_tfms)
+    else:
+        cache = cache if isinstance(cache, ImageCache) else ImageCache(root, item)
+        cache.fill(df[fname_col])
+        if batch_tfms is None: batch_tfms = device_aug_transforms(sz, min_scale=min_scale, do_flip=do_flip)
+        dblock = DataBlock(blocks=(TransformBlock(type_tfms=cache, batch_tfms=IntToFloatTensor), CategoryBlock(vocab=vocab)),
+                           get_x=ColReader(fname_col), get_y=ColReader(label_col), splitter=IndexSplitter(list(valid_idx)), batch_tfms=batch_tfms)
     set_seed(seed)
-    return dblock.dataloaders(df, bs=mbs, **kwargs)
+    dls = dblock.dataloaders(df, bs=mbs, **kwargs)
+    dls.cache = cache or None
+    return dls
 
 # %% ../nbs/03_vision.ipynb #675c7bc3
 def vision_model_learner(dls, # DataLoaders from `vision_dls`
@@ -240,6 +252,7 @@ def train_vision(arch:str, # a timm architecture name, e.g. 'tf_efficientnet_lit
                  seed:int=42, # seed of weights init, shuffling and augmentation
                  retrain:bool=False, # train even if this member is already DONE
                  label_col:str='label', num_workers:int|None=None, # label column; DataLoader workers (default: 0 in tests)
+                 cache:bool=True, # decode images once into a uint8 cache and augment on the device (False: fastai's PIL path)
                  save_model:bool=True, # store the weights in the member (`member.learner()` rebuilds it)
                  save_best:str|None=None, # keep the best epoch by 'valid_loss' or 'accuracy'
                  early_stop:int|None=None, # stop after this many epochs without improvement
@@ -254,7 +267,7 @@ def train_vision(arch:str, # a timm architecture name, e.g. 'tf_efficientnet_lit
     nw = (0 if IN_TEST else None) if num_workers is None else num_workers
     rbs = rank_bs(bs, accum)   # under torchrun each rank loads its share of every step
     dls = vision_dls(df, tuple(hw), valid_idx, root=root, item=resize_item(item), bs=rbs, accum=accum, vocab=run.vocab, min_scale=min_scale,
-                     do_flip=do_flip, label_col=label_col, seed=seed, **({} if nw is None else dict(num_workers=nw)))
+                     do_flip=do_flip, cache=cache, label_col=label_col, seed=seed, **({} if nw is None else dict(num_workers=nw)))
     set_seed(seed)
     learn = vision_model_learner(dls, arch, rbs, pretrained=pretrained, precision=precision, grad_ckpt=grad_ckpt)
 
@@ -285,7 +298,8 @@ def rebuild_vision(member:Member, # a DONE vision member with stored weights
     if not len(rows): raise ValueError('rows is empty: nothing to predict')
     both = pd.concat([rows, rows], ignore_index=True).assign(**{c['label_col']: run.vocab[0]})   # labels are not read; the loaders need one
     dls = vision_dls(both, tuple(c['size']), range(len(rows), 2 * len(rows)), root=root, item=resize_item(c['item']), bs=c['bs'],
-                     accum=c['accum'], vocab=run.vocab, min_scale=c['min_scale'], do_flip=c['do_flip'], label_col=c['label_col'], num_workers=0)
+                     accum=c['accum'], vocab=run.vocab, min_scale=c['min_scale'], do_flip=c['do_flip'], cache=c.get('cache', True),
+                     label_col=c['label_col'], num_workers=0)
     prec = c['precision'] if dls.device.type == 'cuda' else None
     learn = vision_model_learner(dls, c['arch'], c['bs'], pretrained=False, precision=prec)
     if c['pretrained']:   # the normalisation a pretrained body was trained with; `pretrained=False` above skipped the download
