@@ -6,7 +6,6 @@
 from __future__ import annotations
 import os, sys, json, time, runpy, warnings, importlib
 from functools import partial
-from contextlib import contextmanager
 from typing import Callable
 import torch, torch.nn as nn, torch.distributed as dist
 import pandas as pd
@@ -18,14 +17,12 @@ from fastai.callback.fp16 import MixedPrecision
 from fastai.data.load import DataLoader
 from fastai.data.core import DataLoaders
 from fastai.learner import Learner
-from fastai.callback.progress import ProgressCallback
 from fastai.losses import CrossEntropyLossFlat
 from fastai.optimizer import Adam
 from .core import parse_size, fmt_size, pick_device, reset_peak, peak_mem, free_mem, child_peak_mem
 
 # %% auto #0
-__all__ = ['HOST_ONLY', 'accum_plan', 'GradAccum', 'NaNGuard', 'TimedProgress', 'timed_progress', 'SyncCounter', 'host_syncs',
-           'cpu_probe', 'cuda_probe', 'find_accum', 'probe_learner', 'memory_table']
+__all__ = ['accum_plan', 'GradAccum', 'NaNGuard', 'cpu_probe', 'cuda_probe', 'find_accum', 'probe_learner', 'memory_table']
 
 # %% ../nbs/02_accum.ipynb #b92dea09
 def accum_plan(bs:int, # effective batch size: samples per optimizer step
@@ -224,74 +221,6 @@ class NaNGuard(Callback):
         lr = '' if b['lr'] is None else f", lr {b['lr']:.3g}"
         raise FloatingPointError(f"{self.member}: training loss became {b['loss']} at epoch {b['epoch']}, batch {b['batch']}{lr}; "
                                  'the member was not saved and the run can resume: lower the learning rate, check the inputs, or train in fp32')
-
-# %% ../nbs/02_accum.ipynb #87479c4f
-class TimedProgress(ProgressCallback):
-    "fastai's progress bar, with the loss comment (a host-device sync) refreshed at most every `every` seconds."
-    @property
-    def name(self): return 'progress'   # what `Learner.no_bar` and `learn.progress` look for
-    every = 0.5   # seconds between loss refreshes
-    def __init__(self, every:float|None=None): # default `TimedProgress.every`
-        self._last = 0.
-        if every is not None: self.every = every
-    def after_batch(self):
-        self.pbar.update(self.iter + 1)
-        now = time.monotonic()
-        if hasattr(self, 'smooth_loss') and now - self._last >= self.every:
-            self._last = now
-            self.pbar.comment = f'{self.smooth_loss.item():.4f}'
-
-def timed_progress(learn:Learner, # a Learner whose fastai progress bar to replace
-                   every:float|None=None # seconds between loss refreshes (default `TimedProgress.every`)
-                  )->Learner:
-    "Swap the Learner's `ProgressCallback` for a `TimedProgress`."
-    old = [c for c in learn.cbs if type(c) is ProgressCallback]
-    if old: learn.remove_cbs(old); learn.add_cb(TimedProgress(every))
-    return learn
-
-# %% ../nbs/02_accum.ipynb #e04a7728
-_SYNC_METHODS = ('item', '__bool__', '__float__', '__int__', '__format__', 'tolist')
-# code that reads CPU tensors it built from Python numbers, on any machine: fastai's schedules (`combine_scheds`)
-HOST_ONLY = ('fastai/callback/schedule.py',)
-
-class SyncCounter(Callback):
-    "Counts host reads of tensors during training micro-batches, and the optimizer steps; see `host_syncs`."
-    order = -1000   # before every other callback's before_batch
-    def __init__(self): self.calls, self.steps, self.batches, self.where, self.on = 0, 0, 0, {}, False
-    def before_batch(self):
-        if self.training: self.on, self.batches = True, self.batches + 1
-    def after_step(self): self.steps += 1
-    def after_train(self): self.on = False
-    def after_fit(self): self.on = False
-    def per_step(self)->float: return self.calls / max(self.steps, 1)
-
-def _caller(skip=('torch/', 'fastai/torch_core.py', 'fastscale/accum.py')):
-    "The first frame outside torch and the wrappers: who asked for the value."
-    f = sys._getframe(2)
-    while f is not None and any(s in f.f_code.co_filename for s in skip): f = f.f_back
-    return f
-
-@contextmanager
-def host_syncs(host_only:tuple=HOST_ONLY # callers whose CPU tensors never live on a GPU: not counted
-              ):
-    "Patch the tensor methods that read a value on the host for this block; yield a `SyncCounter` to add to a fit."
-    cb, depth, orig = SyncCounter(), [0], {n: getattr(torch.Tensor, n) for n in _SYNC_METHODS}
-    def wrap(name):
-        def f(self, *args, **kwargs):
-            if cb.on and depth[0] == 0:   # a subclass's __torch_function__ calls the method again: count the outer call once
-                fr = _caller()
-                at = f'{fr.f_code.co_filename}:{fr.f_lineno}' if fr is not None else '?'
-                # a device tensor always counts; a CPU one does unless host-only code made it (on a CPU run, the batch is on the CPU too)
-                if self.device.type != 'cpu' or not any(h in at for h in host_only):
-                    cb.calls += 1; cb.where[f'{name} {at}'] = cb.where.get(f'{name} {at}', 0) + 1
-            depth[0] += 1
-            try: return orig[name](self, *args, **kwargs)
-            finally: depth[0] -= 1
-        return f
-    for n in _SYNC_METHODS: setattr(torch.Tensor, n, wrap(n))
-    try: yield cb
-    finally:
-        for n, m in orig.items(): setattr(torch.Tensor, n, m)
 
 # %% ../nbs/02_accum.ipynb #b53b5692
 class _StopAfter(Callback):

@@ -9,6 +9,8 @@ __all__ = []
 from .core import *
 from .assets import *
 from .accum import *
+from .sync import *
+from .vision_aug import *
 from .vision import *
 from .text.data import *
 from .text.learner import *
@@ -20,8 +22,8 @@ from .ensemble import *
 from .kaggle import *
 from .distributed import *
 from .jobs import *
-from . import core, assets, accum, vision, metrics, run, member, ensemble, kaggle, predict, distributed, jobs
+from . import core, assets, accum, sync, vision_aug, vision, metrics, run, member, ensemble, kaggle, predict, distributed, jobs
 from .text import data as text_data, learner as text_learner_mod
 # nbdev writes an empty `__all__` for this module; the star-import surface is the union of the modules' own `__all__`
-__all__ = [n for m in (core, assets, accum, vision, text_data, text_learner_mod, predict, metrics, run, member, ensemble, kaggle, distributed, jobs)
+__all__ = [n for m in (core, assets, accum, sync, vision_aug, vision, text_data, text_learner_mod, predict, metrics, run, member, ensemble, kaggle, distributed, jobs)
            for n in m.__all__]

@@ -12,7 +12,8 @@ from fastai.learner import Learner, Recorder
 from fastai.callback.core import Callback
 from fastai.callback.tracker import TrackerCallback, EarlyStoppingCallback
 from .core import reset_peak, peak_mem, fmt_size
-from .accum import NaNGuard, timed_progress
+from .accum import NaNGuard
+from .sync import timed_progress
 from .distributed import ddp_ctx, is_main, barrier, solo
 from .run import Run, Member
 

@@ -12,7 +12,8 @@ from fastai.vision.all import (DataBlock, ImageBlock, TransformBlock, CategoryBl
                                vision_learner, accuracy)
 from .core import set_seed, resolve_precision, IN_TEST
 from .assets import timm_weights, _LITE
-from .accum import GradAccum, accum_plan, timed_progress
+from .accum import GradAccum, accum_plan
+from .sync import timed_progress
 from .distributed import rank_bs
 from .run import Run, Member
 from .vision_aug import ImageCache, device_aug_transforms

@@ -162,9 +162,10 @@ class TextDL(DataLoader):
                  pad_multiple:int|None=None, # pad each batch to a multiple of this length
                  seed:int|None=0, # seed of the sampler's epochs
                  pool:int=50, # rows sorted together: `bs * pool`
+                 none_mask:bool=False, # a batch without padding gets mask None (for models that take it: HF ones; `text_learner` sets it)
                  **kwargs): # passed to fastai's `DataLoader` (e.g. `device`)
         super().__init__(dataset, bs=bs, shuffle=shuffle, drop_last=drop_last, **kwargs)
-        store_attr('pad_id,pad_multiple,seed,pool')
+        store_attr('pad_id,pad_multiple,seed,pool,none_mask')
         self.sampler, self.order = SmartBatchSampler(dataset.lengths, bs, shuffle, drop_last, seed, pool), None
 
     def __len__(self): return len(self.sampler)
@@ -176,10 +177,14 @@ class TextDL(DataLoader):
         samps, ds = list(samps), self.dataset
         for i in range(0, len(samps), self.bs):
             b = samps[i:i+self.bs]
-            yield pad_collate([ds.ids[j] for j in b], None if ds.y is None else ds.y[b], self.pad_id, self.pad_multiple)
+            ids, mask, *y = pad_collate([ds.ids[j] for j in b], None if ds.y is None else ds.y[b], self.pad_id, self.pad_multiple)
+            # no row padded: no mask. Known here on the host; on the device, transformers would ask `mask.all()` (a sync)
+            # and a mask, even of ones, keeps SDPA off its fastest kernel
+            if self.none_mask and ids.shape[1] == min(len(ds.ids[j]) for j in b): mask = None
+            yield (ids, mask, *y)
     def new(self, dataset=None, cls=None, **kwargs):
         "A copy (fastai's `new`) that keeps the padding and sampling settings unless told otherwise."
-        return super().new(dataset, cls, **(dict(pad_id=self.pad_id, pad_multiple=self.pad_multiple, seed=self.seed, pool=self.pool) | kwargs))
+        return super().new(dataset, cls, **(dict(pad_id=self.pad_id, pad_multiple=self.pad_multiple, seed=self.seed, pool=self.pool, none_mask=self.none_mask) | kwargs))
 
 # %% ../../nbs/04_text_data.ipynb #fb6706cf
 @patch
