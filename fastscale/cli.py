@@ -37,13 +37,13 @@ def _train(args):
     run = train_job(cfg)
     if not args.no_ensemble and is_main():   # under torchrun, one process writes the ensemble
         e = cfg['ensemble'] or {}
-        ensemble_job(run, e.get('out'), e.get('weights', 'fit'), id_col=job_id_col(cfg), target_col=cfg['data']['label_col'])
+        ensemble_job(run, e.get('out'), e.get('weights', 'auto'), id_col=job_id_col(cfg), target_col=cfg['data']['label_col'])
 
 # %% ../nbs/13_cli.ipynb #7baa2794
 def _weights(s:str):
     "Parse `--weights`: a weighting's name, or `name=w,name=w`."
     if '=' not in s:
-        if s not in ('fit', 'equal', 'caruana', 'scipy'): raise ValueError(f'--weights {s!r}: expected fit, equal, caruana or name=weight,...')
+        if s not in ('auto', 'fit', 'equal', 'best', 'caruana', 'scipy'): raise ValueError(f'--weights {s!r}: expected auto, equal, best, caruana, scipy or name=weight,...')
         return s
     try: w = {k.strip(): float(v) for k, v in (p.split('=') for p in s.split(','))}
     except ValueError: raise ValueError(f'--weights {s!r}: expected name=weight pairs separated by commas, e.g. a=2,b=1') from None
@@ -105,7 +105,7 @@ def _parser():
                        description="Fit the ensemble weights on a run's validation predictions, score members and weightings, "
                        'write report.md, plots, weights and the submission.')
     e.add_argument('run', metavar='RUN', help='the run directory')
-    e.add_argument('--weights', default='fit', help='fit (default), equal, caruana, or name=weight,... by member name')
+    e.add_argument('--weights', default='auto', help='auto (default: the best nested score), equal, best, caruana, scipy, or name=weight,... by member name')
     e.add_argument('--out', help='folder for the report (default: RUN/ensemble)')
     e.add_argument('--submission', default='submission.csv', help='submission file (default: submission.csv in the report folder)')
     e.add_argument('--no-submission', action='store_true', help='write no submission')

@@ -93,11 +93,21 @@ class Ensemble:
     def _mix(self, w, P): return as_probs(np.tensordot(w, P, 1), self.multi) if self.space == 'logits' else np.tensordot(w, P, 1)
     def __repr__(self): return f"Ensemble({self.names}, {'multi' if self.multi else 'single'}-label, {self.c} classes, {len(self.y)} valid rows, weights {self.how!r})"
 
+# %% ../nbs/09_ensemble.ipynb #8c43d05a
+_LOWER = ('log_loss',)   # metrics where lower is better
+
+def _metric(y, p, metric:str)->float:
+    "One of `score`'s values (accuracy, f1_macro, roc_auc, log_loss) for targets `y` and probabilities `p`."
+    s = score(y, p)
+    if metric not in s: raise ValueError(f'metric={metric!r}: expected one of {list(s)}')
+    return s[metric]
+
 # %% ../nbs/09_ensemble.ipynb #a068c6a7
 @patch
-def weigh(self:Ensemble, how='scipy', # 'equal', 'caruana', 'scipy', {name: weight} or a list of names
-          rows=None)->np.ndarray: # boolean mask of the validation rows to fit on (default: all)
-    "Weights, one per member in `self.names` order, summing to 1; fitted on `rows` for 'caruana' and 'scipy'."
+def weigh(self:Ensemble, how='scipy', # 'equal', 'best', 'caruana', 'scipy', {name: weight} or a list of names
+          rows=None, # boolean mask of the validation rows to fit on (default: all)
+          metric:str='log_loss')->np.ndarray: # what 'best' picks the single member by
+    "Weights, one per member in `self.names` order, summing to 1; fitted on `rows` for 'best', 'caruana' and 'scipy'."
     rows = slice(None) if rows is None else rows
     if isinstance(how, (dict, list, tuple)):
         unknown = set(how) - set(self.names)
@@ -105,16 +115,27 @@ def weigh(self:Ensemble, how='scipy', # 'equal', 'caruana', 'scipy', {name: weig
         w = np.array([float(how.get(k, 1.)) if isinstance(how, dict) else list(how).count(k) for k in self.names])
         if (w < 0).any() or w.sum() <= 0: raise ValueError(f'weights {how} must be non-negative, and not all 0')
     elif how == 'equal': w = np.ones(len(self.names))
+    elif how == 'best':   # the one member that scores best on these rows
+        eye = np.eye(len(self.names))
+        vals = [_metric(self.y[rows], self._mix(eye[i], self.P[:, rows]), metric) for i in range(len(self.names))]
+        w = eye[int(np.argmin(vals) if metric in _LOWER else np.argmax(vals))]
     elif how in ('caruana', 'scipy'):
         fit = caruana_weights if how == 'caruana' else scipy_weights
         w = fit(self.P[:, rows], self.y[rows], (lambda x: as_probs(x, self.multi)) if self.space == 'logits' else (lambda x: x))
-    else: raise ValueError(f"how={how!r}; expected 'equal', 'caruana', 'scipy', a dict of weights or a list of names")
+    else: raise ValueError(f"how={how!r}; expected 'auto', 'equal', 'best', 'caruana', 'scipy', a dict of weights or a list of names")
     return w / w.sum()
 
 @patch
-def fit_weights(self:Ensemble, how='scipy')->Ensemble: # 'equal', 'caruana', 'scipy', {name: weight} or a list of names
-    "Set `self.weights` from all validation rows (and, multi-label, per-label thresholds maximising F1)."
-    w = self.weigh(how)
+def fit_weights(self:Ensemble, how='scipy', # 'auto', 'equal', 'best', 'caruana', 'scipy', {name: weight} or a list of names
+                metric:str|None=None # what 'auto' and 'best' judge by (default: accuracy, or roc_auc multi-label)
+               )->Ensemble:
+    "Set `self.weights` from all validation rows (and, multi-label, per-label thresholds maximising F1); 'auto' picks the weighting."
+    metric = metric or ('roc_auc' if self.multi else 'accuracy')
+    self.chosen = None
+    if isinstance(how, str) and how == 'auto':
+        self.auto_table = self.auto_weights(metric)
+        self.chosen = self.auto_table.weighting.iloc[0]
+    w = self.weigh(self.chosen or how, metric=metric)
     self.weights, self.how = dict(zip(self.names, w.tolist())), how
     self.thresholds = fit_thresholds(self.y, self._mix(w, self.P)) if self.multi else None
     return self
@@ -134,12 +155,12 @@ def decode(self:Ensemble, valid:bool=False): # the validation rows instead of th
 
 # %% ../nbs/09_ensemble.ipynb #19d7721d
 @patch
-def _nested(self:Ensemble, how):
+def _nested(self:Ensemble, how, metric='log_loss'):
     "Predictions for every validation row by weights (and thresholds) fitted on the other parts only."
     p, thr = np.empty(self.P.shape[1:]), np.empty(self.P.shape[1:])
     for f in np.unique(self.parts):
         fit, held = self.parts != f, self.parts == f
-        w = self.weigh(how, fit)
+        w = self.weigh(how, fit, metric)
         p[held] = self._mix(w, self.P[:, held])
         if self.multi: thr[held] = fit_thresholds(self.y[fit], self._mix(w, self.P[:, fit]))
     return p, thr
@@ -168,6 +189,20 @@ def weights_table(self:Ensemble, weightings:dict|None=None # {label: how}; defau
     "Weight of each member (rows) under each weighting (columns), fitted on all validation rows."
     weightings = weightings or dict(equal='equal', caruana='caruana', scipy='scipy')
     return pd.DataFrame({k: self.weigh(h) for k, h in weightings.items()}, index=self.names)
+
+# %% ../nbs/09_ensemble.ipynb #f2cfa3d8
+_CANDIDATES = ('equal', 'best', 'caruana', 'scipy')   # simplest first: a tie goes to the earlier
+
+@patch
+def auto_weights(self:Ensemble, metric:str='accuracy', # accuracy, f1_macro, roc_auc (multi-label) or log_loss
+                 candidates:tuple=_CANDIDATES # weightings to try, simplest first
+                )->pd.DataFrame:
+    "Every candidate weighting's nested score by `metric`, best first (ties: simplest first), with its margin over the next."
+    rows = [dict(weighting=how, score=round(_metric(self.y, self._nested(how, metric)[0], metric), 10), order=i)
+            for i, how in enumerate(candidates)]
+    df = pd.DataFrame(rows).sort_values(['score', 'order'], ascending=[metric in _LOWER, True]).reset_index(drop=True)
+    df['margin'] = (df.score - df.score.shift(-1)).abs()
+    return df.drop(columns='order').rename(columns={'score': f'nested_{metric}'})
 
 # %% ../nbs/09_ensemble.ipynb #2140a4cd
 @patch(cls_method=True)
@@ -268,7 +303,7 @@ def report(self:Ensemble, path:str|Path|None=None, # folder to write (default: t
             f'valid_* columns: nested over {nested} (weights{" and thresholds" if self.multi else ""} fitted on the '
             f'other parts, scored on the held part). test_* columns: weights fitted on all validation rows, scored on the '
             f'labelled hold-out test set, never used for fitting.')
-    atomic_write(path/'weights.json', dict(how=how, weights=self.weights, space=self.space, validation=note,
+    atomic_write(path/'weights.json', dict(how=how, chosen=getattr(self, 'chosen', None), weights=self.weights, space=self.space, validation=note,
                                            thresholds=None if self.thresholds is None else self.thresholds.tolist(),
                                            weightings=wt.to_dict(), vocab=self.vocab))
     atomic_write(path/'metrics.json', table.to_dict('index'))
@@ -278,8 +313,13 @@ def report(self:Ensemble, path:str|Path|None=None, # folder to write (default: t
         atomic_write(path/'test.npz', _npz(probs=self.predict(), preds=self.decode(), **ids))
     atomic_write(path/'weights.png', _png(self.plot_weights().figure))
     atomic_write(path/'scores.png', _png(self.plot_scores(table)))
-    md = [f'# Ensemble report\n', f'Members: {", ".join(self.names)}. Weights used: `{how}`.\n', note + '\n',
-          '## Scores\n', _md(table), '\n## Weights\n', _md(wt),
+    auto = []
+    if how == 'auto':   # which weighting won, on what, and by how much
+        at = self.auto_table
+        auto = ['## Weighting chosen\n', f"`auto` chose **{self.chosen}**: nested {at.columns[1].removeprefix('nested_')} "
+                f"{at.iloc[0, 1]:.4f} against {at.iloc[1, 1]:.4f} for {at.iloc[1, 0]} (margin {at.margin.iloc[0]:.4f}).\n", _md(at.set_index('weighting')), '']
+    md = [f'# Ensemble report\n', f'Members: {", ".join(self.names)}. Weights used: `{how}`' + (f' ({self.chosen})' if how == 'auto' else '') + '.\n', note + '\n',
+          *auto, '## Scores\n', _md(table), '\n## Weights\n', _md(wt),
           *([f'\n## Thresholds\n', _md(pd.DataFrame(dict(threshold=self.thresholds), index=self.vocab or range(self.c)))] if self.multi else []),
           '\n![weights](weights.png)\n\n![scores](scores.png)\n']
     atomic_write(path/'report.md', '\n'.join(md))

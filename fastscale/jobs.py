@@ -19,10 +19,11 @@ __all__ = ['load_config', 'member_list', 'trainer', 'check_member_args', 'job_da
            'demo_config', 'demo']
 
 # %% ../nbs/12_jobs.ipynb #151e4e2d
-_TOP = dict(task=None, data=None, run=None, split=dict(valid_pct=0.2), defaults={}, members=None, ensemble=dict(weights='fit'))
+_TOP = dict(task=None, data=None, run=None, split=dict(valid_pct=0.2), defaults={}, members=None, ensemble=dict(weights='auto'))
 _DATA = dict(source=None, test=None, text_col='text', label_col='label', id_col=None, rows=None, test_rows=None,
              train='train', test_folder='test', seed=42)
 _SOURCES = ('mnist5k', 'rotten_tomatoes', 'bbc_news')   # the offline assets a config can name
+_WEIGHTINGS = ('auto', 'fit', 'equal', 'best', 'caruana', 'scipy')   # 'fit' is the old name of 'scipy'
 
 def load_config(config:str|Path|dict # a YAML file, or the config as a dict
                )->dict:
@@ -57,9 +58,9 @@ def load_config(config:str|Path|dict # a YAML file, or the config as a dict
     if not isinstance(ens, dict) or set(ens) - {'weights', 'out'}: raise ValueError(f"config ensemble={ens!r}: expected a mapping with weights: and/or out:")
     if ens.get('out') is not None and not Path(ens['out']).is_absolute(): ens['out'] = str(base/ens['out'])
     cfg['ensemble'] = ens
-    w = ens.get('weights', 'fit')
-    if not (w in ('fit', 'equal', 'caruana', 'scipy') or isinstance(w, dict)):
-        raise ValueError(f"config ensemble weights={w!r}: expected fit, equal, caruana, scipy or {{name: weight}}")
+    w = ens.get('weights', 'auto')
+    if not (w in _WEIGHTINGS or isinstance(w, dict)):
+        raise ValueError(f"config ensemble weights={w!r}: expected one of {', '.join(_WEIGHTINGS)} or {{name: weight}}")
     for d, k in ((cfg, 'run'), (cfg['data'], 'source'), (cfg['data'], 'test')):
         if isinstance(d[k], (str, Path)) and d[k] not in _SOURCES and not Path(d[k]).is_absolute(): d[k] = str(base/d[k])
     return cfg
@@ -168,7 +169,7 @@ def train_job(cfg:dict|str|Path, # a config (dict or YAML file)
 # %% ../nbs/12_jobs.ipynb #1d814a9f
 def ensemble_job(run:Run|str|Path, # a run (or its directory) with DONE members
                  out:str|Path|None=None, # folder for report.md, plots, weights and submission.csv (default: run/ensemble)
-                 weights='fit', # 'fit', 'equal', 'caruana', 'scipy' or {name: weight}
+                 weights='auto', # 'auto' (the weighting with the best nested score), 'equal', 'best', 'caruana', 'scipy' or {name: weight}
                  id_col:str='id', target_col:str='label', # the submission's column names
                  submission:str|Path|None='submission.csv', # file name in `out` (None: no submission)
                  show:bool=True # print the table
@@ -180,7 +181,7 @@ def ensemble_job(run:Run|str|Path, # a run (or its directory) with DONE members
     how = 'scipy' if weights == 'fit' else weights
     ws = dict(equal='equal', caruana='caruana', scipy='scipy')
     if isinstance(how, dict): ws['given'] = how
-    ens.fit_weights(how)
+    ens.fit_weights(how)   # 'auto': chosen among equal, best single, caruana and scipy by nested score
     out = Path(out) if out is not None else run.path/'ensemble'
     table = ens.report(out, ws)
     if submission is not None and ens.T is not None: ens.submission(out/submission, id_col=id_col, target_col=target_col)
@@ -188,7 +189,8 @@ def ensemble_job(run:Run|str|Path, # a run (or its directory) with DONE members
         cols = [c for c in table if c.startswith('test_')] or list(table)
         with pd.option_context('display.float_format', '{:.4f}'.format, 'display.width', 160):
             print(table[cols + [c for c in table if c.startswith('valid_') and c.endswith(('accuracy', 'roc_auc'))]].to_string())
-        print(f"weights used ({how if isinstance(how, str) else 'given'}): " + ', '.join(f'{k} {v:.3f}' for k, v in ens.weights.items()))
+        label = f'auto: {ens.chosen}' if how == 'auto' else how if isinstance(how, str) else 'given'
+        print(f"weights used ({label}): " + ', '.join(f'{k} {v:.3f}' for k, v in ens.weights.items()))
         print(f'wrote {out}/report.md' + (f' and {out/submission}' if submission is not None and ens.T is not None else ''))
     return table
 
