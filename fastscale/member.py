@@ -92,6 +92,16 @@ def _watchers(learn, label, save_best, early_stop):
     if early_stop: cbs['stop'] = EarlyStoppingCallback(save_best or 'valid_loss', patience=early_stop, reset_on_fit=False)
     return hist, cbs
 
+# %% ../nbs/08a_member.ipynb #33a9460e
+def _at_chance(run, valid, metrics)->str|None:
+    "Why a member's validation score is no better than guessing (majority class, or ROC AUC near 0.5), else None."
+    y = run.targets[np.asarray(valid['idxs'])]
+    if not run.multi and 'accuracy' in metrics:
+        base = np.bincount(y, minlength=len(run.vocab)).max() / len(y)
+        if metrics['accuracy'] <= base + 0.01: return f"at chance level: valid accuracy {metrics['accuracy']:.3f}, majority class {base:.3f}"
+    if run.multi and metrics.get('roc_auc') is not None and metrics['roc_auc'] <= 0.55: return f"at chance level: valid ROC AUC {metrics['roc_auc']:.3f}"
+    return None
+
 # %% ../nbs/08a_member.ipynb #8c8206f6
 def fit_member(run:Run, # the run the member belongs to
                config:dict, # the member's config (its identity: see `member_config`)
@@ -123,12 +133,14 @@ def fit_member(run:Run, # the run the member belongs to
     if not is_main(): barrier(); return m   # rank 0 predicts and writes
     with solo(): out = r.predict(learn)   # rank 0 alone: no gathering across ranks
     metrics = dict(out.get('metrics') or {}, epochs=hist)
+    if (chance := _at_chance(run, out['valid'], metrics)): metrics['chance'] = chance
     if 'keep' in watch: metrics.update(kept_epoch=watch['keep'].best_epoch, kept_by=save_best)
     files = (r.export or (lambda l: {'model.safetensors': model_bytes(l.model)}))(learn) if save_model else None
     m = run.save_member(m, valid=out['valid'], test=out.get('test'), metrics=metrics, peak_mem=mem, wall=wall, files=files)
     m.learn = learn   # the trained Learner, for this session; `m.learner()` rebuilds it anywhere
     kept = f" | kept epoch {metrics['kept_epoch']} of {len(hist)}" if 'keep' in watch else ''
-    print(f"{m.name} fold {fold}: {out.get('note', '')}{kept} | peak {fmt_size(mem['peak'])} ({mem['kind']}) | {wall:.0f}s")
+    flag = f" | WARNING {chance}" if chance else ''
+    print(f"{m.name} fold {fold}: {out.get('note', '')}{kept} | peak {fmt_size(mem['peak'])} ({mem['kind']}) | {wall:.0f}s{flag}")
     barrier()
     return m
 

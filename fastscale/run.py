@@ -403,12 +403,13 @@ def oof(self:Run, name:str, # a model name, as in `run.models()`
 # %% ../nbs/08_run.ipynb #a1c4d5dc
 @patch
 def summary(self:Run)->pd.DataFrame:
-    "One row per DONE member: name, fold, rows, scores on its validation rows, peak memory and wall time."
+    "One row per DONE member: name, fold, rows, scores on its validation rows, peak memory, wall time, and a flag (e.g. at chance level)."
     rows = []
     for m in self.members():
         d = m.load()
         p = as_probs(d['valid']['preds'], self.multi, logits=d['kind'] == 'logits')
         pm = d['peak_mem']['peak'] if isinstance(d['peak_mem'], dict) else d['peak_mem']
+        flag = d['metrics'].get('chance') if isinstance(d['metrics'], dict) else None   # e.g. 'at chance level: ...'
         rows.append(dict(member=m.name, fold=m.fold, id=m.id, n_valid=len(p), **score(d['valid']['targets'], p),
-                         peak_mem=fmt_size(pm) if pm is not None else None, wall_s=d['wall']))
+                         peak_mem=fmt_size(pm) if pm is not None else None, wall_s=d['wall'], flag=flag))
     return pd.DataFrame(rows)
