@@ -43,12 +43,15 @@ class KeepBest(TrackerCallback):
         super().after_epoch()
         if self.new_best:
             self.best_epoch = self.n_epochs
-            self.state = {k: v.detach().to('cpu', copy=True) for k, v in self.learn.model.state_dict().items()}
+            m = getattr(self.learn.model, 'module', self.learn.model)   # under DDP, the wrapped model: keys without 'module.'
+            self.state = {k: v.detach().to('cpu', copy=True) for k, v in m.state_dict().items()}
         self.n_epochs += 1
 
     def restore(self, model=None): # the model to load them into (default: the Learner's)
         "Load the best epoch's weights into the model."
-        if self.state is not None: (model or self.learn.model).load_state_dict(self.state)
+        if self.state is None: return
+        m = model or self.learn.model
+        getattr(m, 'module', m).load_state_dict(self.state)
 
 # %% ../nbs/08a_member.ipynb #31b5c512
 @dataclass
