@@ -11,6 +11,7 @@ import numpy as np, torch
 from fastai.learner import Learner, Recorder
 from fastai.callback.core import Callback
 from fastai.callback.tracker import TrackerCallback, EarlyStoppingCallback
+import fastai.callback.schedule   # Learner.lr_find
 from .core import reset_peak, peak_mem, fmt_size
 from .accum import NaNGuard
 from .sync import timed_progress
@@ -18,7 +19,7 @@ from .distributed import ddp_ctx, is_main, barrier, solo
 from .run import Run, Member
 
 # %% auto #0
-__all__ = ['NOT_CONFIG', 'TRAINERS', 'History', 'KeepBest', 'Recipe', 'model_bytes', 'load_model_bytes', 'fit_member',
+__all__ = ['NOT_CONFIG', 'TRAINERS', 'History', 'KeepBest', 'find_lr', 'Recipe', 'model_bytes', 'load_model_bytes', 'fit_member',
            'member_config', 'member_trainer']
 
 # %% ../nbs/08a_member.ipynb #27d423b9
@@ -52,6 +53,14 @@ class KeepBest(TrackerCallback):
         if self.state is None: return
         m = model or self.learn.model
         getattr(m, 'module', m).load_state_dict(self.state)
+
+# %% ../nbs/08a_member.ipynb #0e55b859
+def find_lr(learn:Learner, # the Learner about to be fitted
+            **kwargs # passed to fastai's `lr_find` (e.g. `num_it`, `end_lr`)
+           )->float:
+    "fastai's `lr_find` suggestion (valley), with NaN guards, best-epoch trackers and history set aside while it runs."
+    aside = [c for c in learn.cbs if isinstance(c, (NaNGuard, TrackerCallback, History))]
+    with learn.removed_cbs(aside), learn.no_logging(): return float(learn.lr_find(show_plot=False, **kwargs).valley)
 
 # %% ../nbs/08a_member.ipynb #31b5c512
 @dataclass

@@ -16,8 +16,8 @@ from .accum import GradAccum, accum_plan
 from .sync import timed_progress
 from .distributed import rank_bs
 from .run import Run, Member
-from .vision_aug import ImageCache, device_aug_transforms
-from .member import Recipe, member_trainer, load_model_bytes
+from .vision_aug import ImageCache, device_aug_transforms, aug_level, AUG_LEVELS
+from .member import Recipe, member_trainer, load_model_bytes, find_lr
 from .run import rebuilder
 
 # %% auto #0
@@ -95,6 +95,7 @@ def vision_dls(df:pd.DataFrame, # rows with an image path column and a label col
                vocab:list|None=None, # class order (default: sorted labels)
                min_scale:float=0.75, # minimum crop scale of the augmentation
                do_flip:bool=True, # horizontal flips (False for digits, text, ...)
+               aug:str='default', # augmentation level: 'none', 'light' or 'default' (fastai's `aug_transforms`); see `aug_level`
                batch_tfms=None, # batch transforms (default: the augmentation of `device_aug_transforms`, or fastai's `aug_transforms` when not cached)
                cache:bool|ImageCache=True, # decode each image once into a uint8 cache (`ImageCache`); False: fastai's PIL path every epoch
                fname_col:str='fname', label_col:str='label', # column names
@@ -107,15 +108,16 @@ def vision_dls(df:pd.DataFrame, # rows with an image path column and a label col
     sz = (size, size) if isinstance(size, int) else tuple(size)
     if len(sz) != 2 or min(sz) <= 0: raise ValueError(f'size={size!r}: expected a positive int or (height, width)')
     mbs = accum_plan(bs, accum)
+    if aug not in AUG_LEVELS: raise ValueError(f"aug={aug!r}: expected one of {list(AUG_LEVELS)} ('auto' is resolved by `aug_level`)")
     item = item if item is not None else Resize(sz)
     if cache is False:   # fastai's own pipeline: PIL decode and resize of every image in every epoch
-        if batch_tfms is None: batch_tfms = aug_transforms(size=sz, min_scale=min_scale, do_flip=do_flip)
+        if batch_tfms is None: batch_tfms = [] if aug == 'none' else aug_transforms(size=sz, **{**dict(min_scale=min_scale, do_flip=do_flip), **AUG_LEVELS[aug]})
         dblock = DataBlock(blocks=(ImageBlock, CategoryBlock(vocab=vocab)), get_x=ColReader(fname_col, pref=f'{Path(root)}/'),
                            get_y=ColReader(label_col), splitter=IndexSplitter(list(valid_idx)), item_tfms=item, batch_tfms=batch_tfms)
     else:
         cache = cache if isinstance(cache, ImageCache) else ImageCache(root, item)
         cache.fill(df[fname_col])
-        if batch_tfms is None: batch_tfms = device_aug_transforms(sz, min_scale=min_scale, do_flip=do_flip)
+        if batch_tfms is None: batch_tfms = device_aug_transforms(sz, min_scale=min_scale, do_flip=do_flip, level=aug)
         dblock = DataBlock(blocks=(TransformBlock(type_tfms=cache, batch_tfms=IntToFloatTensor), CategoryBlock(vocab=vocab)),
                            get_x=ColReader(fname_col), get_y=ColReader(label_col), splitter=IndexSplitter(list(valid_idx)), batch_tfms=batch_tfms)
     set_seed(seed)
@@ -240,14 +242,15 @@ def train_vision(arch:str, # a timm architecture name, e.g. 'tf_efficientnet_lit
                  bs:int=64, # effective batch size
                  accum:int=1, # micro-batches per step (micro-batch `bs // accum`)
                  epochs:int=3, # epochs (of the unfrozen stage when `finetune`)
-                 lr:float=1e-2, # peak learning rate
+                 lr:float|str=1e-2, # peak learning rate, or 'find': fastai's `lr_find` (valley), recorded in the member
                  finetune:bool=True, # `fine_tune` (frozen epoch, then unfrozen); else unfreeze + `fit_one_cycle`
                  precision:str|None='fp16', # mixed precision where the device runs it ('auto': bf16, else fp16)
                  tta:bool=True, n_tta:int=4, beta:float=0.25, # TTA for validation and test predictions
                  fold:int|str=0, # fold to validate on, or 'all'
                  pretrained:bool=True, # ImageNet weights (offline for EfficientNet-Lite)
                  grad_ckpt:bool=False, # gradient checkpointing
-                 min_scale:float=0.75, # `aug_transforms` minimum crop scale
+                 aug:str='auto', # augmentation: 'auto' (`aug_level`: light for squished/padded or small images), 'none', 'light', 'default'
+                 min_scale:float=0.75, # minimum crop scale of the 'default' augmentation
                  do_flip:bool=True, # `aug_transforms` horizontal flips (turn off for digits and text)
                  name:str|None=None, # model name in the run (default: arch and size)
                  seed:int=42, # seed of weights init, shuffling and augmentation
@@ -267,23 +270,28 @@ def train_vision(arch:str, # a timm architecture name, e.g. 'tf_efficientnet_lit
     valid_idx = run.splits(fold)[1]
     nw = (0 if IN_TEST else None) if num_workers is None else num_workers
     rbs = rank_bs(bs, accum)   # under torchrun each rank loads its share of every step
-    dls = vision_dls(df, tuple(hw), valid_idx, root=root, item=resize_item(item), bs=rbs, accum=accum, vocab=run.vocab, min_scale=min_scale,
-                     do_flip=do_flip, cache=cache, label_col=label_col, seed=seed, **({} if nw is None else dict(num_workers=nw)))
+    it = resize_item(item)
+    dls = vision_dls(df, tuple(hw), valid_idx, root=root, item=it, bs=rbs, accum=accum, vocab=run.vocab, min_scale=min_scale, do_flip=do_flip,
+                     aug=aug_level(aug, it or Resize(hw), hw), cache=cache, label_col=label_col, seed=seed, **({} if nw is None else dict(num_workers=nw)))
     set_seed(seed)
     learn = vision_model_learner(dls, arch, rbs, pretrained=pretrained, precision=precision, grad_ckpt=grad_ckpt)
 
+    found = {}
     def fit(learn, cbs):
         with warnings.catch_warnings():
             warnings.filterwarnings('ignore', message='.*BatchNorm.*')  # said once in the notebook; micro-batch statistics are expected here
-            if finetune: learn.fine_tune(epochs, lr, cbs=cbs)
-            else: learn.unfreeze(); learn.fit_one_cycle(epochs, lr, cbs=cbs)
+            if not finetune: learn.unfreeze()
+            if lr == 'find': found['lr'] = find_lr(learn)
+            lr_ = found.get('lr', lr)
+            if finetune: learn.fine_tune(epochs, lr_, cbs=cbs)
+            else: learn.fit_one_cycle(epochs, lr_, cbs=cbs)
 
     def predict(learn):
         vp, vplain, vt = predict_tta(learn, learn.dls.valid, tta, n_tta, beta, seed=seed)
         tp = None if test_df is None else predict_tta(learn, learn.dls.test_dl(test_df), tta, n_tta, beta, seed=seed)[0]
         acc, acc_plain = (vp.argmax(1) == vt).float().mean().item(), (vplain.argmax(1) == vt).float().mean().item()
         return dict(valid=dict(idxs=valid_idx, preds=vp.numpy(), targets=vt.numpy()), test=None if tp is None else dict(preds=tp.numpy()),
-                    metrics=dict(accuracy=acc, accuracy_no_tta=acc_plain, tta_gain=acc - acc_plain),
+                    metrics=dict(accuracy=acc, accuracy_no_tta=acc_plain, tta_gain=acc - acc_plain, **({'lr_found': found['lr']} if found else {})),
                     note=f"{arch} {'x'.join(map(str, hw))} bs {bs} = {accum} x {bs // accum} | valid accuracy {acc:.4f} (TTA {acc - acc_plain:+.4f})")
     return Recipe(learn, fit, predict)
 
@@ -298,7 +306,8 @@ def rebuild_vision(member:Member, # a DONE vision member with stored weights
     if not isinstance(rows, pd.DataFrame) or 'fname' not in rows: raise ValueError('rows: a vision member is rebuilt around the images it will predict: pass a DataFrame with a fname column')
     if not len(rows): raise ValueError('rows is empty: nothing to predict')
     both = pd.concat([rows, rows], ignore_index=True).assign(**{c['label_col']: run.vocab[0]})   # labels are not read; the loaders need one
-    dls = vision_dls(both, tuple(c['size']), range(len(rows), 2 * len(rows)), root=root, item=resize_item(c['item']), bs=c['bs'],
+    it = resize_item(c['item'])
+    dls = vision_dls(both, tuple(c['size']), range(len(rows), 2 * len(rows)), root=root, item=it, bs=c['bs'], aug=aug_level(c['aug'], it or Resize(c['size']), c['size']),
                      accum=c['accum'], vocab=run.vocab, min_scale=c['min_scale'], do_flip=c['do_flip'], cache=c.get('cache', True),
                      label_col=c['label_col'], num_workers=0)
     prec = c['precision'] if dls.device.type == 'cuda' else None

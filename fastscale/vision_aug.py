@@ -14,7 +14,7 @@ from fastai.torch_core import TensorImage
 from fastai.vision.augment import RandTransform, find_coeffs
 
 # %% auto #0
-__all__ = ['ImageCache', 'DeviceAug', 'device_aug_transforms']
+__all__ = ['AUG_LEVELS', 'ImageCache', 'DeviceAug', 'aug_level', 'device_aug_transforms']
 
 # %% ../nbs/03a_vision_aug.ipynb #f86cd867
 class ImageCache:
@@ -124,10 +124,27 @@ class DeviceAug(RandTransform):
         return torch.sigmoid((logit + torch.logit(bright)[:, None, None, None]) * contrast[:, None, None, None])
 
 # %% ../nbs/03a_vision_aug.ipynb #5f340c98
+AUG_LEVELS = dict(   # DeviceAug settings of each level; 'default' is fastai's `aug_transforms`
+    none=dict(do_flip=False, max_rotate=0., min_zoom=1., max_zoom=1., max_warp=0., max_lighting=0., min_scale=1.),
+    light=dict(max_rotate=5., max_zoom=1.05, max_warp=0.1, max_lighting=0.1, min_scale=1.),   # never crops
+    default=dict())
+
+def aug_level(aug:str='auto', # 'auto', 'none', 'light' or 'default'
+              item=None, # the item transform (a fastai `Resize`) the images went through
+              size:int|tuple|None=None # the training size
+             )->str:
+    "The augmentation level to use: 'auto' is 'light' for squished or padded items and images of 64 px or less, else 'default'."
+    if aug not in ('auto', *AUG_LEVELS): raise ValueError(f"aug={aug!r}: expected 'auto', {', '.join(map(repr, AUG_LEVELS))}")
+    if aug != 'auto': return aug
+    small = size is not None and max((size, size) if isinstance(size, int) else size) <= 64
+    return 'light' if getattr(item, 'method', None) in ('squish', 'pad') or small else 'default'
+
 def device_aug_transforms(size:int|tuple|None=None, # output size (default: the input's)
-                          min_scale:float=1., # smallest crop, as a fraction of the image area
+                          min_scale:float=1., # smallest crop, as a fraction of the image area ('default' level)
                           do_flip:bool=True, # horizontal flips
-                          **kwargs # passed to `DeviceAug` (max_rotate, max_warp, max_lighting, ...)
+                          level:str='default', # 'none', 'light' or 'default' (see `AUG_LEVELS`)
+                          **kwargs # passed to `DeviceAug` (max_rotate, max_warp, max_lighting, ...), over the level's
                          )->list:
-    "`[DeviceAug(...)]`: the batch transforms of `aug_transforms(size=..., min_scale=..., do_flip=...)`, on the device without host reads."
-    return [DeviceAug(size, do_flip=do_flip, min_scale=min_scale, **kwargs)]
+    "`[DeviceAug(...)]`: the batch transforms of `aug_transforms(size=..., min_scale=..., do_flip=...)` at `level`, on the device without host reads."
+    if level not in AUG_LEVELS: raise ValueError(f"level={level!r}: expected one of {list(AUG_LEVELS)}")
+    return [DeviceAug(size, **{**dict(do_flip=do_flip, min_scale=min_scale), **AUG_LEVELS[level], **kwargs})]

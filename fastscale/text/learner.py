@@ -21,7 +21,8 @@ from ..core import resolve_precision
 from ..sync import timed_progress
 
 # %% auto #0
-__all__ = ['HFClassifier', 'hf_classifier', 'text_splitter', 'fused_adamw', 'text_learner', 'train_text', 'rebuild_text']
+__all__ = ['MIN_STEPS', 'HFClassifier', 'hf_classifier', 'text_splitter', 'fused_adamw', 'text_learner', 'train_text',
+           'rebuild_text']
 
 # %% ../../nbs/05_text_learner.ipynb #9c775b76
 def _honours_4d_mask(model:PreTrainedModel)->bool:
@@ -206,7 +207,7 @@ def fit_sched(self:Learner,
     self.fit(n_epoch, cbs=L(ParamScheduler({'lr': lr})) + L(cbs), reset_opt=reset_opt, wd=wd, start_epoch=start_epoch)
 
 # %% ../../nbs/05_text_learner.ipynb #t5dee5cf
-import time, hashlib, json, tempfile
+import time, hashlib, json, tempfile, warnings
 import pandas as pd
 from ..core import set_seed, pick_device
 from ..metrics import score, fit_thresholds
@@ -216,7 +217,7 @@ from ..predict import predict_texts
 from ..accum import GradAccum
 import subprocess, sys
 from ..distributed import rank_bs
-from ..member import Recipe, member_trainer
+from ..member import Recipe, member_trainer, find_lr
 
 # %% ../../nbs/05_text_learner.ipynb #t4e359ae
 def _model_desc(model)->str:
@@ -242,6 +243,8 @@ def _check_text_rows(a):
         raise ValueError('tokenizer=None: pass a tokenizer (or its folder) when model is not a folder or hub name')
 
 # %% ../../nbs/05_text_learner.ipynb #t6c04a14
+MIN_STEPS = 50   # optimizer steps below which `train_text` warns that the fit is too short to learn
+
 def _hf_export(learn)->dict:
     "The fine-tuned model as a Hugging Face folder (config, safetensors weights, tokenizer): `{'model/<file>': bytes}`."
     with tempfile.TemporaryDirectory() as d:
@@ -260,7 +263,7 @@ def train_text(model, # folder (e.g. `minilm()`), hub name or `PretrainedConfig`
                bs:int=32, # effective batch size: samples per optimizer step
                accum:int=1, # micro-batches per step
                max_len:int=256, # tokens per text
-               epochs:int=2, lr:float=5e-5, # epochs; peak learning rate
+               epochs:int=2, lr:float|str=5e-5, # epochs; peak learning rate, or 'find' (fastai's `lr_find` valley, recorded)
                sched:str='linear', warmup:float=0.1, wd:float=0.01, # schedule, warmup fraction, weight decay
                unfreeze:bool=True, # train the whole model (False: only the head, as `text_learner` starts)
                freeze_embeddings:bool=False, grad_ckpt:bool=False, # keep the embedding matrix fixed; checkpoint activations
@@ -286,10 +289,15 @@ def train_text(model, # folder (e.g. `minilm()`), hub name or `PretrainedConfig`
                          cbs=(ga := GradAccum(rbs)))   # one optimizer step every `bs` samples (over all ranks), whatever the micro-batch
     if unfreeze: learn.unfreeze()
     pad = dls.train.padding_stats()
+    steps = len(dls.train) * dls.train.bs // rbs * epochs   # optimizer steps planned
+    if steps < MIN_STEPS:   # a short fit of a pretrained transformer sits at the majority class
+        warnings.warn(f'train_text: only {steps} optimizer steps planned ({len(dls.train) * dls.train.bs} rows / bs {bs} x {epochs} epochs); '
+                      f'fine-tuning usually needs {MIN_STEPS} or more to learn anything: raise epochs or lower bs')
 
-    timing = {}
+    timing, found = {}, {}
     def fit(learn, cbs):
-        t0 = time.time(); learn.fit_sched(epochs, lr, sched=sched, warmup=warmup, cbs=cbs)
+        if lr == 'find': found['lr'] = find_lr(learn)
+        t0 = time.time(); learn.fit_sched(epochs, found.get('lr', lr), sched=sched, warmup=warmup, cbs=cbs)
         timing.update(wall=time.time() - t0, epochs=learn.epoch + 1)   # fewer epochs when stopped early
 
     def predict(learn):
@@ -298,7 +306,7 @@ def train_text(model, # folder (e.g. `minilm()`), hub name or `PretrainedConfig`
         tp = None if test_df is None else predict_texts(learn, test_df, tta).numpy()
         vy = dls.valid.dataset.y
         metrics = dict(score(vy, vp), padding_ratio=pad['ratio'], real_tokens=pad['real_tokens'], replans=ga.replans,
-                       tokens_per_s=pad['real_tokens'] * timing['epochs'] / timing['wall'])
+                       tokens_per_s=pad['real_tokens'] * timing['epochs'] / timing['wall'], **({'lr_found': found['lr']} if found else {}))
         if dls.multi: learn.thresholds = fit_thresholds(vy, vp); metrics['thresholds'] = learn.thresholds.tolist()
         key = 'roc_auc' if dls.multi else 'accuracy'
         return dict(valid=dict(idxs=val, preds=vp, targets=vy), test=None if tp is None else dict(preds=tp), metrics=metrics,
