@@ -199,14 +199,14 @@ def demo_config(task:str='vision', # 'vision' (MNIST-5k) or 'text' (Rotten Tomat
                 out:str|Path='fastscale-demo', # folder of the run, report and submission
                 full:bool=False, # all the data, more epochs
                 rows:int|None=None, # training rows (default: 1,600 digits / 2,400 snippets; all when `full`)
-                epochs:int|None=None # epochs (default 2 / 1; 3 / 2 when `full`)
+                epochs:int|None=None # epochs (default 3 vision; text 1, or 2 when `full`)
                )->dict:
     "The job config of `fastscale demo`: a 3-member ensemble with accumulation and TTA."
     if task not in ('vision', 'text'): raise ValueError(f"demo task={task!r}: expected 'vision' or 'text'")
     run = str(Path(out)/'run')
     if task == 'vision':
         return dict(task='vision', run=run, data=dict(source='mnist5k', rows=None if full else rows or 1600, test_rows=None if full else 500),
-                    defaults=dict(bs=32, epochs=epochs or (3 if full else 2), n_tta=4, do_flip=False, lr=2e-3),
+                    defaults=dict(bs=32, epochs=epochs or 3, n_tta=4, do_flip=False, lr=2e-3),
                     members={'tf_efficientnet_lite0': [dict(item='squish 48', size=48, accum=2, name='lite0-48'),
                                                        dict(item='crop 44x52', size=[40, 48], accum=4, name='lite0-rect')],
                              'resnet18': [dict(size=32, pretrained=False, finetune=False, lr=3e-3, name='resnet18-scratch')]})

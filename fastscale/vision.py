@@ -195,12 +195,13 @@ def predict_tta(learn, dl, # a fitted Learner and the DataLoader to predict
 
 # %% ../nbs/03_vision.ipynb #5e3484a8
 def recalibrate(learn, # a fitted vision Learner
-                rows:pd.DataFrame # training rows (read like the training data), seen without augmentation
+                rows:pd.DataFrame|None=None # rows to recompute on, seen without augmentation; None: the training loader, augmented
                ):
-    "Recompute the BatchNorm running statistics of `learn.model` on `rows` (torch's `update_bn`); nothing else changes."
+    "Recompute the BatchNorm running statistics of `learn.model` (torch's `update_bn`) with its final weights; nothing else changes."
     from torch.optim.swa_utils import update_bn
     if not any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in learn.model.modules()): return learn
-    with torch.no_grad(): update_bn((b[0] for b in learn.dls.test_dl(rows)), learn.model)
+    dl = learn.dls.train if rows is None else learn.dls.test_dl(rows)
+    with torch.no_grad(): update_bn((b[0] for b in dl), learn.model)
     learn.model.eval()
     return learn
 
@@ -268,7 +269,7 @@ def train_vision(arch:str, # a timm architecture name, e.g. 'tf_efficientnet_lit
                  retrain:bool=False, # train even if this member is already DONE
                  label_col:str='label', num_workers:int|None=None, # label column; DataLoader workers (default: 0 in tests)
                  cache:bool=True, # decode images once into a uint8 cache and augment on the device (False: fastai's PIL path)
-                 recalibrate_bn:bool=True, # after training, recompute BatchNorm statistics on the un-augmented training images
+                 recalibrate_bn:bool=True, # after training, recompute BatchNorm statistics with the final weights (see `recalibrate`)
                  save_model:bool=True, # store the weights in the member (`member.learner()` rebuilds it)
                  save_best:str|None=None, # keep the best epoch by 'valid_loss' or 'accuracy'
                  early_stop:int|None=None, # stop after this many epochs without improvement
@@ -299,7 +300,8 @@ def train_vision(arch:str, # a timm architecture name, e.g. 'tf_efficientnet_lit
             else: learn.fit_one_cycle(epochs, lr_, cbs=cbs)
 
     def predict(learn):
-        if recalibrate_bn: recalibrate(learn, df.iloc[run.splits(fold)[0]])
+        # statistics of the views it will predict: augmented ones under TTA (which mixes them in), else the plain rows
+        if recalibrate_bn: recalibrate(learn, None if tta else df.iloc[run.splits(fold)[0]])
         vp, vplain, vt = predict_tta(learn, learn.dls.valid, tta, n_tta, beta, seed=seed)
         tp = None if test_df is None else predict_tta(learn, learn.dls.test_dl(test_df), tta, n_tta, beta, seed=seed)[0]
         acc, acc_plain = (vp.argmax(1) == vt).float().mean().item(), (vplain.argmax(1) == vt).float().mean().item()
