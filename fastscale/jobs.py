@@ -4,12 +4,12 @@
 
 # %% ../nbs/12_jobs.ipynb #929eddb6
 from __future__ import annotations
-import time, inspect, warnings
+import time, inspect, warnings, importlib
 from pathlib import Path
 import numpy as np, pandas as pd, yaml
 from sklearn.model_selection import train_test_split
 from .core import IN_TEST, fmt_size
-from .run import Run
+from .run import Run, _TASK_MODULES
 from .ensemble import Ensemble
 from .distributed import main_first
 import fastscale.kaggle
@@ -91,9 +91,8 @@ _SET_BY_JOB = ('run', 'df', 'test_df', 'root', 'fold', 'cbs', 'label_col', 'text
 
 def trainer(task:str # 'vision' or 'text'
            ):
-    "The trainer of a job's members: `train_vision` or `train_text`."
-    if task == 'vision': from fastscale.vision import train_vision; return train_vision
-    from fastscale.text.learner import train_text; return train_text
+    "The trainer of a job's members, `train_<task>`, from the module that also rebuilds them (`fastscale.run._TASK_MODULES`)."
+    return getattr(importlib.import_module(_TASK_MODULES[task]), f'train_{task}')
 
 def check_member_args(task:str, # 'vision' or 'text'
                       members:list, # from `member_list`

@@ -19,7 +19,7 @@ from .distributed import ddp_ctx, is_main, barrier, solo
 from .run import Run, Member
 
 # %% auto #0
-__all__ = ['NOT_CONFIG', 'TRAINERS', 'History', 'KeepBest', 'find_lr', 'Recipe', 'model_bytes', 'load_model_bytes', 'fit_member',
+__all__ = ['NOT_CONFIG', 'History', 'KeepBest', 'find_lr', 'Recipe', 'model_bytes', 'load_model_bytes', 'fit_member',
            'member_config', 'member_trainer']
 
 # %% ../nbs/08a_member.ipynb #27d423b9
@@ -180,8 +180,6 @@ def member_config(fn:Callable, # the trainer (its signature says which arguments
     return cfg
 
 # %% ../nbs/08a_member.ipynb #e0c365c6
-TRAINERS = {}   # task -> trainer, filled by `member_trainer`
-
 def member_trainer(task:str, # stored in each config; names the trainer that can rebuild the member
                    name:Callable, # `name(args)`: the default model name, from the bound arguments
                    describe:dict|None=None, # `{argument: fn}` making values that are not JSON part of the config
@@ -213,7 +211,6 @@ def member_trainer(task:str, # stored in each config; names the trainer that can
             a = bind(args, kwargs)
             if a['fold'] == 'all': return [member(**{**a, 'fold': f}) for f in range(a['run'].n_folds)]
             return a['run'].member(config(a), a['fold'])
-        train.task, train.member = task, member
-        TRAINERS[task] = train
+        train.member = member
         return train
     return deco

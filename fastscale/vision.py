@@ -95,7 +95,7 @@ def vision_dls(df:pd.DataFrame, # rows with an image path column and a label col
                vocab:list|None=None, # class order (default: sorted labels)
                min_scale:float=0.75, # minimum crop scale of the augmentation
                do_flip:bool=True, # horizontal flips (False for digits, text, ...)
-               aug:str='default', # augmentation level: 'none', 'light' or 'default' (fastai's `aug_transforms`); see `aug_level`
+               aug:str='default', # augmentation level: 'auto', 'none', 'light' or 'default' (fastai's `aug_transforms`); see `aug_level`
                batch_tfms=None, # batch transforms (default: the augmentation of `device_aug_transforms`, or fastai's `aug_transforms` when not cached)
                cache:bool|ImageCache=True, # decode each image once into a uint8 cache (`ImageCache`); False: fastai's PIL path every epoch
                fname_col:str='fname', label_col:str='label', # column names
@@ -108,8 +108,8 @@ def vision_dls(df:pd.DataFrame, # rows with an image path column and a label col
     sz = (size, size) if isinstance(size, int) else tuple(size)
     if len(sz) != 2 or min(sz) <= 0: raise ValueError(f'size={size!r}: expected a positive int or (height, width)')
     mbs = accum_plan(bs, accum)
-    if aug not in AUG_LEVELS: raise ValueError(f"aug={aug!r}: expected one of {list(AUG_LEVELS)} ('auto' is resolved by `aug_level`)")
     item = item if item is not None else Resize(sz)
+    aug = aug_level(aug, item, sz)   # 'auto' decided by the item transform and the size
     if cache is False:   # fastai's own pipeline: PIL decode and resize of every image in every epoch
         if batch_tfms is None: batch_tfms = [] if aug == 'none' else aug_transforms(size=sz, **{**dict(min_scale=min_scale, do_flip=do_flip), **AUG_LEVELS[aug]})
         dblock = DataBlock(blocks=(ImageBlock, CategoryBlock(vocab=vocab)), get_x=ColReader(fname_col, pref=f'{Path(root)}/'),
@@ -285,7 +285,7 @@ def train_vision(arch:str, # a timm architecture name, e.g. 'tf_efficientnet_lit
     rbs = rank_bs(bs, accum)   # under torchrun each rank loads its share of every step
     it = resize_item(item)
     dls = vision_dls(df, tuple(hw), valid_idx, root=root, item=it, bs=rbs, accum=accum, vocab=run.vocab, min_scale=min_scale, do_flip=do_flip,
-                     aug=aug_level(aug, it or Resize(hw), hw), cache=cache, label_col=label_col, seed=seed, **({} if nw is None else dict(num_workers=nw)))
+                     aug=aug, cache=cache, label_col=label_col, seed=seed, **({} if nw is None else dict(num_workers=nw)))
     set_seed(seed)
     learn = vision_model_learner(dls, arch, rbs, pretrained=pretrained, precision=precision, grad_ckpt=grad_ckpt)
 
@@ -322,8 +322,8 @@ def rebuild_vision(member:Member, # a DONE vision member with stored weights
     if not len(rows): raise ValueError('rows is empty: nothing to predict')
     both = pd.concat([rows, rows], ignore_index=True).assign(**{c['label_col']: run.vocab[0]})   # labels are not read; the loaders need one
     it = resize_item(c['item'])
-    dls = vision_dls(both, tuple(c['size']), range(len(rows), 2 * len(rows)), root=root, item=it, bs=c['bs'], aug=aug_level(c['aug'], it or Resize(c['size']), c['size']),
-                     accum=c['accum'], vocab=run.vocab, min_scale=c['min_scale'], do_flip=c['do_flip'], cache=c.get('cache', True),
+    dls = vision_dls(both, tuple(c['size']), range(len(rows), 2 * len(rows)), root=root, item=it, bs=c['bs'], aug=c['aug'],
+                     accum=c['accum'], vocab=run.vocab, min_scale=c['min_scale'], do_flip=c['do_flip'], cache=c['cache'],
                      label_col=c['label_col'], num_workers=0)
     prec = c['precision'] if dls.device.type == 'cuda' else None
     learn = vision_model_learner(dls, c['arch'], c['bs'], pretrained=False, precision=prec)

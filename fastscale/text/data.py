@@ -23,13 +23,17 @@ __all__ = ['tokenize_once', 'join_fields', 'SmartBatchSampler', 'pad_collate', '
            'text_dls']
 
 # %% ../../nbs/04_text_data.ipynb #68dfeb15
-def _tok_fingerprint(tokenizer)->str:
-    "The tokenizer's name, class and pipeline JSON, without the truncation/padding state each call resets."
+def _tok_pipeline(tokenizer)->dict:
+    "A fast tokenizer's pipeline as JSON, without the truncation/padding state each call resets."
     if not getattr(tokenizer, 'is_fast', False):
         raise TypeError(f'tokenizer is a {type(tokenizer).__name__}; expected a fast (Rust-backed) Hugging Face tokenizer')
     spec = json.loads(tokenizer.backend_tokenizer.to_str())
     for k in ('truncation', 'padding'): spec.pop(k, None)
-    return json.dumps([type(tokenizer).__name__, str(tokenizer.name_or_path), spec], sort_keys=True)
+    return spec
+
+def _tok_fingerprint(tokenizer)->str:
+    "The tokenizer's name, class and pipeline JSON."
+    return json.dumps([type(tokenizer).__name__, str(tokenizer.name_or_path), _tok_pipeline(tokenizer)], sort_keys=True)
 
 def _cache_key(tokenizer, texts, max_len)->str:
     h = hashlib.sha256(_tok_fingerprint(tokenizer).encode() + f'|max_len={max_len}|'.encode())

@@ -212,10 +212,9 @@ import pandas as pd
 from ..core import set_seed, pick_device
 from ..metrics import score, fit_thresholds
 from ..run import Run, Member, rebuilder
-from .data import text_dls, TokenDataLoaders, TextDL, TokenDataset, _pad_id
+from .data import text_dls, TokenDataLoaders, TextDL, TokenDataset, _pad_id, _tok_pipeline
 from ..predict import predict_texts
 from ..accum import GradAccum
-import subprocess, sys
 from ..distributed import rank_bs
 from ..member import Recipe, member_trainer, find_lr
 
@@ -229,10 +228,7 @@ def _model_desc(model)->str:
 def _tok_desc(tok)->str|None:
     "A machine-independent name for a tokenizer: a folder's or hub name, or its class and the hash of its pipeline."
     if tok is None or isinstance(tok, (str, Path)): return None if tok is None else _model_desc(tok)
-    spec = json.loads(tok.backend_tokenizer.to_str()) if getattr(tok, 'is_fast', False) else None
-    if spec is None: raise TypeError(f'tokenizer is a {type(tok).__name__}; expected a fast (Rust-backed) Hugging Face tokenizer or its folder')
-    for k in ('truncation', 'padding'): spec.pop(k, None)   # state each call resets
-    return f'{type(tok).__name__}-{hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:10]}'
+    return f'{type(tok).__name__}-{hashlib.sha256(json.dumps(_tok_pipeline(tok), sort_keys=True).encode()).hexdigest()[:10]}'
 
 def _check_text_rows(a):
     run, df, test_df = a['run'], a['df'], a['test_df']
