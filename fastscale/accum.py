@@ -19,7 +19,7 @@ from fastai.data.core import DataLoaders
 from fastai.learner import Learner
 from fastai.losses import CrossEntropyLossFlat
 from fastai.optimizer import Adam
-from .core import parse_size, fmt_size, pick_device, reset_peak, peak_mem, free_mem, child_peak_mem
+from .core import check_int, parse_size, fmt_size, pick_device, reset_peak, peak_mem, free_mem, child_peak_mem
 
 # %% auto #0
 __all__ = ['accum_plan', 'GradAccum', 'NaNGuard', 'cpu_probe', 'cuda_probe', 'find_accum', 'probe_learner', 'memory_table']
@@ -29,11 +29,10 @@ def accum_plan(bs:int, # effective batch size: samples per optimizer step
                accum:int # number of micro-batches the step is split into
               )->int:
     "The micro-batch size that makes `accum` micro-batches add up to a batch of `bs` samples."
-    if isinstance(accum, bool) or not isinstance(accum, int) or accum < 1: raise ValueError(f'accum={accum!r}: expected an integer >= 1')
-    if isinstance(bs, bool) or not isinstance(bs, int) or bs < 1: raise ValueError(f'bs={bs!r}: expected an integer >= 1')
+    accum, bs = check_int(accum, 'accum'), check_int(bs, 'bs')
     if bs % accum:
-        ok = [a for a in range(1, bs+1) if bs % a == 0]
-        raise ValueError(f'accum={accum} does not divide bs={bs}, so micro-batches would differ in size; accum can be one of {ok}')
+        ok = [a for a in range(1, min(bs, 64) + 1) if bs % a == 0]   # a huge bs would make the full list the problem
+        raise ValueError(f'accum={accum} does not divide bs={bs}, so micro-batches would differ in size; accum can be one of {ok}{" (up to 64)" if bs > 64 else ""}')
     return bs // accum
 
 # %% ../nbs/02_accum.ipynb #f7ee2b47
@@ -304,7 +303,9 @@ def _default_probe(device=None):
 # %% ../nbs/02_accum.ipynb #25afd9c0
 def _probe_accums(make_learner, bs, accums, probe, budget, show):
     "Probe each accum in turn; with a `budget`, stop at the first that fits."
-    if isinstance(bs, bool) or not isinstance(bs, int) or bs < 1: raise ValueError(f'bs={bs!r}: expected an integer >= 1')
+    bs = check_int(bs, 'bs')
+    if accums is not None and (isinstance(accums, (str, bytes, dict)) or not hasattr(accums, '__iter__')):
+        raise ValueError(f'accums={accums!r}: expected a list of integers >= 1, e.g. [1, 2, 4]')
     accums = list(accums) if accums else [2**i for i in range(bs.bit_length()) if bs % 2**i == 0]
     plan, rows = [(a, accum_plan(bs, a)) for a in accums], []  # a bad accum fails before any probe runs
     for a, m in (progress_bar(plan, leave=False) if show else plan):
@@ -323,10 +324,10 @@ def find_accum(make_learner:Callable, # `make_learner(bs)` -> Learner whose trai
                show:bool=True # show a progress bar
               )->tuple:
     "The smallest accum whose peak memory at micro-batch `bs/accum` fits `budget`, and a DataFrame of what was measured."
-    budget = parse_size(budget)
+    budget = parse_size(budget, 'budget')
     df = pd.DataFrame(_probe_accums(make_learner, bs, accums, probe or _default_probe(device), budget, show))
     if not df.fits.any():
-        raise RuntimeError(f'find_accum: no accum in {list(df.accum)} fits budget={fmt_size(budget)} at bs={bs}:\n{df.to_string(index=False)}')
+        raise ValueError(f'find_accum: no accum in {list(df.accum)} fits budget={fmt_size(budget)} at bs={bs}:\n{df.to_string(index=False)}')
     return int(df.accum[df.fits].iloc[0]), df
 
 # %% ../nbs/02_accum.ipynb #04fd1598

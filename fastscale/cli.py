@@ -92,7 +92,7 @@ def _parser():
     d.add_argument('task', nargs='?', default='vision', choices=['vision', 'text'], help='vision (default) or text')
     d.add_argument('--out', default='fastscale-demo', help='folder for the run, report and submission (default: %(default)s)')
     d.add_argument('--full', action='store_true', help='all the data and more epochs (much longer)')
-    d.add_argument('--rows', type=int, help='training rows (default 1600 digits / 2400 snippets)')
+    d.add_argument('--rows', type=int, help='training rows (default 1600 digits / 4800 snippets)')
     d.add_argument('--epochs', type=int, help='epochs per member (default 3 vision / 1 text; 2 text with --full)')
     d.set_defaults(fn=_demo)
     t = sub.add_parser('train', help='train the members of a job config (YAML), then ensemble them',

@@ -4,13 +4,13 @@
 
 # %% ../nbs/00_core.ipynb #19860d33
 from __future__ import annotations
-import os, gc, sys, json, time, random, tempfile, resource, subprocess, re
+import os, gc, sys, json, time, random, tempfile, resource, subprocess, re, numbers
 from pathlib import Path
 import numpy as np, torch
 
 # %% auto #0
-__all__ = ['IN_TEST', 'iskaggle', 'pick_device', 'resolve_precision', 'parse_size', 'fmt_size', 'rss', 'reset_peak', 'peak_mem',
-           'report_mem', 'free_mem', 'child_peak_mem', 'atomic_write']
+__all__ = ['IN_TEST', 'iskaggle', 'pick_device', 'resolve_precision', 'parse_size', 'check_int', 'check_rows', 'fmt_size', 'rss',
+           'reset_peak', 'peak_mem', 'report_mem', 'free_mem', 'child_peak_mem', 'atomic_write']
 
 # %% ../nbs/00_core.ipynb #fbd13683
 IN_TEST = bool(os.environ.get('IN_TEST'))
@@ -52,14 +52,39 @@ def resolve_precision(precision:str|None, # 'auto', 'fp16', 'bf16', 'fp32' or No
 # %% ../nbs/00_core.ipynb #86fefa30
 _units = dict(b=1, kb=10**3, mb=10**6, gb=10**9, tb=10**12, kib=2**10, mib=2**20, gib=2**30, tib=2**40)
 
-def parse_size(size:int|float|str # bytes, or a string such as '8GB', '1.5 GiB', '512MB'
+def parse_size(size:int|float|str, # bytes, or a string such as '8GB', '1.5 GiB', '512MB'
+               name:str='size' # the argument's name, for the message
               )->int:
     "A memory size in bytes."
-    if isinstance(size, (int, float)) and not isinstance(size, bool) and size >= 0: return int(size)
+    if isinstance(size, (int, float)) and not isinstance(size, bool) and 0 <= size < float('inf'): return int(size)
     m = re.fullmatch(r'\s*([0-9]*\.?[0-9]+)\s*([a-zA-Z]*)\s*', str(size))
     unit = (m.group(2).lower() or 'b') if m else None
-    if unit not in _units: raise ValueError(f"size={size!r} is not a memory size; expected bytes or a string like '8GB' or '512MiB'")
+    if unit not in _units: raise ValueError(f"{name}={size!r} is not a memory size; expected bytes or a string like '8GB' or '512MiB'")
     return int(float(m.group(1)) * _units[unit])
+
+# %% ../nbs/00_core.ipynb #b0e5b4ea
+def check_int(value, # the value given
+              name:str, # the argument's name, for the message
+              lo:int|None=1, hi:int|None=None # inclusive bounds (None: unbounded)
+             )->int:
+    "`value` as a Python int when it is an integer (numpy's too, not a bool) within `[lo, hi]`; else a ValueError naming `name`."
+    ok = isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+    if ok and (lo is None or value >= lo) and (hi is None or value <= hi): return int(value)
+    rng = f'>= {lo}' if hi is None else f'<= {hi}' if lo is None else f'in [{lo}, {hi}]'
+    raise ValueError(f'{name}={value!r}: expected an integer {rng}')
+
+# %% ../nbs/00_core.ipynb #b0bf29fc
+def check_rows(idx, # the row positions given
+               n:int, # number of rows they index
+               name:str='valid_idx' # the argument's name, for the message
+              )->list:
+    "`idx` as a list of distinct positions in `0..n-1`, non-empty and leaving rows out (to train on); else a ValueError naming `name`."
+    ok = hasattr(idx, '__len__') and not isinstance(idx, (str, bytes, dict)) and all(isinstance(i, numbers.Integral) and not isinstance(i, (bool, np.bool_)) for i in idx)
+    if not ok: raise ValueError(f'{name}={idx!r:.60}: expected a list of row positions (ints)')
+    out = [int(i) for i in idx]
+    if not out or len(set(out)) < len(out) or min(out) < 0 or max(out) >= n or len(out) >= n:
+        raise ValueError(f'{name}: expected distinct positions in 0..{n-1} leaving rows to train on; got {len(out)} positions' + (f' from {min(out)} to {max(out)}' if out else ''))
+    return out
 
 # %% ../nbs/00_core.ipynb #41704984
 def fmt_size(n:int|float # a number of bytes

@@ -47,6 +47,38 @@ def scipy_weights(P, # (m, n, c) members' predictions
     w = np.clip(r.x, 0, None)
     return w / w.sum()
 
+# %% ../nbs/09_ensemble.ipynb #474c5c0a
+def _shape(a)->tuple:
+    "`np.shape(a)`, or `()` for what numpy cannot shape (ragged lists)."
+    try: return np.shape(a)
+    except ValueError: return ()
+
+def _preds(a, what:str, kind:str, multi:bool)->np.ndarray:
+    "`a` as float64 predictions, refused (naming `what`) when they hold what no model outputs."
+    try: p = np.asarray(a, dtype=np.float64)
+    except (TypeError, ValueError): raise ValueError(f'{what}: expected numbers, got {np.asarray(a).dtype} values') from None
+    if not np.isfinite(p).all():   # a diverged member: its scores would poison every weighting
+        raise ValueError(f'{what} hold NaN or inf in rows {np.flatnonzero(~np.isfinite(p).all(-1))[:5].tolist()}: retrain that member or leave it out')
+    if kind == 'probs':
+        if p.size and (p.min() < -1e-6 or p.max() > 1 + 1e-6): raise ValueError(f"{what} hold values in [{p.min():.3g}, {p.max():.3g}], not probabilities: pass kind='logits' for raw model outputs")
+        if not multi and p.size and (p.sum(-1) <= 0).any(): raise ValueError(f'{what}: rows {np.flatnonzero(p.sum(-1) <= 0)[:5].tolist()} are all 0, not a distribution over classes')
+    return p
+
+def _targets(t, what:str)->np.ndarray:
+    "`t` as int64 targets: `(n,)` class indices or `(n, c)` 0/1; bools and whole floats accepted, anything else refused."
+    y = np.asarray(t) if t is not None else np.empty(0, dtype=object)
+    if y.dtype == bool: y = y.astype(np.int64)
+    if y.dtype.kind == 'f' and np.isfinite(y).all() and (y == np.round(y)).all(): y = y.astype(np.int64)
+    if t is None or y.ndim not in (1, 2) or y.dtype.kind not in 'iu':
+        raise ValueError(f'{what}: expected (n,) class indices or (n, c) 0/1 integers, got {y.dtype} of shape {y.shape}; encode labels with `encode_labels` (or use `Ensemble.from_run`)')
+    return y.astype(np.int64)
+
+def _check_classes(y, c:int, what:str):
+    "Refuse targets that name a class outside the `c` prediction columns, or multi-label targets that are not 0/1."
+    if y.ndim == 2 and y.shape[1] != c: raise ValueError(f'{what} have {y.shape[1]} labels, predictions {c} columns')
+    if y.ndim == 2 and not np.isin(y, [0, 1]).all(): raise ValueError(f'{what}: multi-label targets must be 0/1, got values {np.unique(y)[:5].tolist()}')
+    if y.ndim == 1 and len(y) and (y.min() < 0 or y.max() >= c): raise ValueError(f'{what}: class indices must be in 0..{c-1} (one per prediction column), got {y.min()}..{y.max()}')
+
 # %% ../nbs/09_ensemble.ipynb #1e66837b
 class Ensemble:
     "Members' predictions on shared validation rows (and the test rows), combined with equal, manual or fitted weights."
@@ -61,20 +93,27 @@ class Ensemble:
                  path:str|Path|None=None, # where `report` writes (default: the run's `ensemble/`)
                  test_ids=None, # ids of the test rows, for a submission
                  seed:int=42): # random state of the parts used for nested scoring
-        if not valid: raise ValueError('valid is empty; an ensemble needs at least one member')
+        if not isinstance(valid, dict) or not valid: raise ValueError(f'valid={type(valid).__name__}: expected a non-empty dict {{member name: (n, c) predictions}}: an ensemble needs at least one member')
+        if not all(isinstance(k, str) for k in valid): raise ValueError(f'valid: member names must be strings, got {list(valid)}')
         if kind not in ('probs', 'logits') or space not in ('probs', 'logits'): raise ValueError(f"kind={kind!r}, space={space!r}; each is 'probs' or 'logits'")
         if space == 'logits' and kind == 'probs': raise ValueError("space='logits' needs members' logits (kind='logits')")
-        self.names, self.y = list(valid), np.asarray(targets)
+        self.names, self.y = list(valid), _targets(targets, 'targets')
         self.multi, self.space, self.vocab, self.path, self.test_ids = self.y.ndim == 2, space, vocab, path, test_ids
+        if len(self.y) < 2: raise ValueError(f'targets: {len(self.y)} row(s); weights need at least 2 validation rows')
         self.P = self._stack(valid, len(self.y), 'valid', kind)
         self.c = self.P.shape[2]
-        if vocab is not None and len(vocab) != self.c: raise ValueError(f'vocab has {len(vocab)} classes, predictions have {self.c} columns')
-        if self.multi and self.y.shape[1] != self.c: raise ValueError(f'targets have {self.y.shape[1]} labels, predictions {self.c} columns')
-        if test is not None and set(test) != set(valid): raise ValueError(f'test members {sorted(test)} differ from valid members {sorted(valid)}')
-        self.T = None if test is None else self._stack({k: test[k] for k in self.names}, len(next(iter(test.values()))), 'test', kind)
-        self.test_y = None if test_targets is None or self.T is None else np.asarray(test_targets)
+        _check_classes(self.y, self.c, 'targets')
+        if vocab is not None and (isinstance(vocab, (str, bytes, dict)) or not hasattr(vocab, '__len__') or len(vocab) != self.c):
+            raise ValueError(f'vocab={vocab!r:.60}: expected a list of {self.c} class names, one per prediction column')
+        if test is not None and (not isinstance(test, dict) or set(test) != set(valid)):
+            raise ValueError(f'test members {sorted(test) if isinstance(test, dict) else type(test).__name__} differ from valid members {sorted(valid)}')
+        self.T = None if test is None else self._stack({k: test[k] for k in self.names}, (np.shape(test[self.names[0]]) or (-1,))[0], 'test', kind)
+        self.test_y = None if test_targets is None or self.T is None else _targets(test_targets, 'test_targets')
         if self.test_y is not None and len(self.test_y) != self.T.shape[1]: raise ValueError(f'test_targets has {len(self.test_y)} rows, test predictions {self.T.shape[1]}')
-        folds = None if folds is None else np.asarray(folds)
+        if self.test_y is not None: _check_classes(self.test_y, self.c, 'test_targets')
+        if folds is not None:
+            folds = np.asarray(folds)
+            if folds.shape != (len(self.y),) or folds.dtype.kind not in 'iu': raise ValueError(f'folds: expected {len(self.y)} integer fold numbers, one per validation row; got {folds.dtype} {folds.shape}')
         if folds is None or len(np.unique(folds)) < 2:
             k = min(5, len(self.y))
             folds = np.empty(len(self.y), int)
@@ -83,11 +122,12 @@ class Ensemble:
         self.fit_weights('equal')
 
     def _stack(self, d, n, what, kind):
-        shapes = {k: np.shape(v) for k, v in d.items()}
+        shapes = {k: _shape(v) for k, v in d.items()}
         c = shapes[self.names[0]][-1] if len(shapes[self.names[0]]) == 2 else None
         if c is None or any(s != (n, c) for s in shapes.values()):
             raise ValueError(f'{what} predictions have shapes {shapes}; every member needs ({n}, c): same rows, same classes')
-        P = np.stack([np.asarray(d[k], dtype=np.float64) for k in self.names])
+        if not self.multi and c < 2: raise ValueError(f'{what} predictions have {c} column; single-label predictions need one column per class (at least 2)')
+        P = np.stack([_preds(d[k], f'{what} predictions of {k!r}', kind, self.multi) for k in self.names])
         return as_probs(P, self.multi) if kind == 'logits' and self.space == 'probs' else P
 
     def _mix(self, w, P): return as_probs(np.tensordot(w, P, 1), self.multi) if self.space == 'logits' else np.tensordot(w, P, 1)
@@ -112,8 +152,9 @@ def weigh(self:Ensemble, how='scipy', # 'equal', 'best', 'caruana', 'scipy', {na
     if isinstance(how, (dict, list, tuple)):
         unknown = set(how) - set(self.names)
         if unknown: raise ValueError(f'weights name {sorted(unknown)}, not members of this ensemble: {self.names}')
-        w = np.array([float(how.get(k, 1.)) if isinstance(how, dict) else list(how).count(k) for k in self.names])
-        if (w < 0).any() or w.sum() <= 0: raise ValueError(f'weights {how} must be non-negative, and not all 0')
+        try: w = np.array([float(how.get(k, 1.)) if isinstance(how, dict) else list(how).count(k) for k in self.names])
+        except (TypeError, ValueError): raise ValueError(f'weights {how}: expected a number per member') from None
+        if not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0: raise ValueError(f'weights {how} must be finite, non-negative, and not all 0')
     elif how == 'equal': w = np.ones(len(self.names))
     elif how == 'best':   # the one member that scores best on these rows
         eye = np.eye(len(self.names))
@@ -131,10 +172,12 @@ def fit_weights(self:Ensemble, how='scipy', # 'auto', 'equal', 'best', 'caruana'
                )->Ensemble:
     "Set `self.weights` from all validation rows (and, multi-label, per-label thresholds maximising F1); 'auto' picks the weighting."
     metric = metric or ('roc_auc' if self.multi else 'accuracy')
+    known = ('roc_auc' if self.multi else 'accuracy', 'f1_macro', 'log_loss')
+    if metric not in known: raise ValueError(f'metric={metric!r}: expected one of {list(known)}')
     self.chosen = None
     if isinstance(how, str) and how == 'auto':
         self.auto_table = self.auto_weights(metric)
-        self.chosen = self.auto_table.weighting.iloc[0]
+        self.chosen = self.auto_table.weighting[self.auto_table.chosen].iloc[0]
     w = self.weigh(self.chosen or how, metric=metric)
     self.weights, self.how = dict(zip(self.names, w.tolist())), how
     self.thresholds = fit_thresholds(self.y, self._mix(w, self.P)) if self.multi else None
@@ -191,17 +234,25 @@ def weights_table(self:Ensemble, weightings:dict|None=None # {label: how}; defau
     return pd.DataFrame({k: self.weigh(h) for k, h in weightings.items()}, index=self.names)
 
 # %% ../nbs/09_ensemble.ipynb #f2cfa3d8
-_CANDIDATES = ('equal', 'best', 'caruana', 'scipy')   # simplest first: a tie goes to the earlier
+_CANDIDATES = ('equal', 'best', 'caruana', 'scipy')   # simplest first
 
 @patch
 def auto_weights(self:Ensemble, metric:str='accuracy', # accuracy, f1_macro, roc_auc (multi-label) or log_loss
                  candidates:tuple=_CANDIDATES # weightings to try, simplest first
                 )->pd.DataFrame:
-    "Every candidate weighting's nested score by `metric`, best first (ties: simplest first), with its margin over the next."
-    rows = [dict(weighting=how, score=round(_metric(self.y, self._nested(how, metric)[0], metric), 10), order=i)
-            for i, how in enumerate(candidates)]
+    "Every candidate's nested score by `metric` and its standard error over the parts, best first; `chosen` marks the simplest within one SE of the best."
+    rows = []
+    for i, how in enumerate(candidates):
+        p = self._nested(how, metric)[0]
+        per = np.array([_metric(self.y[self.parts == f], p[self.parts == f], metric) for f in np.unique(self.parts)], dtype=float)
+        per = per[np.isfinite(per)]   # a part where a label has one class has no ROC AUC
+        se = float(per.std(ddof=1) / np.sqrt(len(per))) if len(per) > 1 else 0.
+        rows.append(dict(weighting=how, score=round(_metric(self.y, p, metric), 10), se=round(se, 10), order=i))
     df = pd.DataFrame(rows).sort_values(['score', 'order'], ascending=[metric in _LOWER, True]).reset_index(drop=True)
-    df['margin'] = (df.score - df.score.shift(-1)).abs()
+    gap = (df.score - df.score.iloc[0]).abs()   # behind the best
+    df['behind'] = gap
+    pick = df[gap <= df.se.iloc[0] + 1e-12].sort_values('order').weighting.iloc[0]   # the one-standard-error rule
+    df['chosen'] = df.weighting == pick
     return df.drop(columns='order').rename(columns={'score': f'nested_{metric}'})
 
 # %% ../nbs/09_ensemble.ipynb #2140a4cd
@@ -316,8 +367,10 @@ def report(self:Ensemble, path:str|Path|None=None, # folder to write (default: t
     auto = []
     if how == 'auto':   # which weighting won, on what, and by how much
         at = self.auto_table
-        auto = ['## Weighting chosen\n', f"`auto` chose **{self.chosen}**: nested {at.columns[1].removeprefix('nested_')} "
-                f"{at.iloc[0, 1]:.4f} against {at.iloc[1, 1]:.4f} for {at.iloc[1, 0]} (margin {at.margin.iloc[0]:.4f}).\n", _md(at.set_index('weighting')), '']
+        m, best, ch = at.columns[1].removeprefix('nested_'), at.iloc[0], at[at.chosen].iloc[0]
+        why = ('the best nested score' if ch.weighting == best.weighting else
+               f'the simplest within one standard error of the best ({best.weighting}: {best.iloc[1]:.4f} ± {best.se:.4f}; {ch.weighting} is {ch.behind:.4f} behind)')
+        auto = ['## Weighting chosen\n', f"`auto` chose **{self.chosen}**, nested {m} {ch.iloc[1]:.4f}: {why}.\n", _md(at.set_index('weighting')), '']
     md = [f'# Ensemble report\n', f'Members: {", ".join(self.names)}. Weights used: `{how}`' + (f' ({self.chosen})' if how == 'auto' else '') + '.\n', note + '\n',
           *auto, '## Scores\n', _md(table), '\n## Weights\n', _md(wt),
           *([f'\n## Thresholds\n', _md(pd.DataFrame(dict(threshold=self.thresholds), index=self.vocab or range(self.c)))] if self.multi else []),

@@ -197,7 +197,7 @@ def ensemble_job(run:Run|str|Path, # a run (or its directory) with DONE members
 def demo_config(task:str='vision', # 'vision' (MNIST-5k) or 'text' (Rotten Tomatoes)
                 out:str|Path='fastscale-demo', # folder of the run, report and submission
                 full:bool=False, # all the data, more epochs
-                rows:int|None=None, # training rows (default: 1,600 digits / 2,400 snippets; all when `full`)
+                rows:int|None=None, # training rows (default: 1,600 digits / 4,800 snippets; all when `full`)
                 epochs:int|None=None # epochs (default 3 vision; text 1, or 2 when `full`)
                )->dict:
     "The job config of `fastscale demo`: a 3-member ensemble with accumulation and TTA."
@@ -209,7 +209,7 @@ def demo_config(task:str='vision', # 'vision' (MNIST-5k) or 'text' (Rotten Tomat
                     members={'tf_efficientnet_lite0': [dict(item='squish 48', size=48, accum=2, name='lite0-48'),
                                                        dict(item='crop 44x52', size=[40, 48], accum=4, name='lite0-rect')],
                              'resnet18': [dict(size=32, pretrained=False, finetune=False, lr=3e-3, name='resnet18-scratch')]})
-    return dict(task='text', run=run, data=dict(source='rotten_tomatoes', rows=None if full else rows or 2400, test_rows=None if full else 1000),
+    return dict(task='text', run=run, data=dict(source='rotten_tomatoes', rows=None if full else rows or 4800, test_rows=None if full else 1000),
                 defaults=dict(bs=32, epochs=epochs or (2 if full else 1)),
                 members={'minilm': [dict(max_len=64, accum=2, lr=1e-4, sched='cosine', name='minilm-64-cos'),
                                     dict(max_len=128, accum=4, lr=1.5e-4, sched='linear', freeze_embeddings=True, name='minilm-128-frozen'),

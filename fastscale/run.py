@@ -11,7 +11,7 @@ import numpy as np, pandas as pd
 from fastcore.basics import patch
 from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.preprocessing import MultiLabelBinarizer
-from .core import atomic_write, fmt_size
+from .core import atomic_write, fmt_size, check_int
 from .metrics import as_probs, score
 
 # %% auto #0
@@ -37,7 +37,10 @@ def encode_labels(labels, # one label per row: a class, or a list/tuple/set of l
         bad = [i for i, l in enumerate(labels) if _missing(l)]
         if bad: raise ValueError(f'labels of rows {bad[:5]} are missing; every row needs a label')
         rows, seen = [_native(l) for l in labels], set(map(_native, labels))
-    vocab = sorted(seen) if vocab is None else [_native(v) for v in vocab]
+    if vocab is None:
+        try: vocab = sorted(seen)
+        except TypeError: raise ValueError(f'labels mix types ({", ".join(sorted({type(l).__name__ for l in seen}))}): use one type, e.g. all strings') from None
+    else: vocab = [_native(v) for v in vocab]
     unknown = seen - set(vocab)
     if unknown: raise ValueError(f'labels {sorted(map(str, unknown))[:5]} are not in vocab={vocab}')
     o2i = {v: i for i, v in enumerate(vocab)}
@@ -155,6 +158,35 @@ def load(self:Member)->dict:
     d = {f: _load_file(self.dir/f, sha, self.id) for f, sha in self.files().items() if f in _MEMBER_FILES}
     return dict(**d['metrics.json'], config=self.config, fold=self.fold, valid=d['valid.npz'], test=d.get('test.npz'))
 
+# %% ../nbs/08_run.ipynb #add3081d
+def _check_run_args(folds, valid_pct, seed, test, vocab, label_delim, id_col):
+    "Refuse split and test arguments of the wrong type or range, before reading any label."
+    if folds is not None: check_int(folds, 'folds', 2)
+    if valid_pct is not None and (isinstance(valid_pct, bool) or not isinstance(valid_pct, (int, float)) or not 0 < valid_pct < 1):
+        raise ValueError(f'valid_pct={valid_pct!r}: expected a fraction between 0 and 1 (exclusive)')
+    check_int(seed, 'seed', 0, 2**32 - 1)   # what sklearn's random_state takes
+    if not (test is None or isinstance(test, pd.DataFrame) or (isinstance(test, (int, np.integer)) and not isinstance(test, bool))
+            or (hasattr(test, '__len__') and not isinstance(test, (str, bytes, dict)))):
+        raise ValueError(f'test={test!r:.60}: expected a DataFrame of test rows, their number, or their labels')
+    if isinstance(test, (int, np.integer)) and not isinstance(test, bool): check_int(test, 'test', 0)
+    if vocab is not None:
+        if isinstance(vocab, (str, bytes, dict)) or not hasattr(vocab, '__len__'): raise ValueError(f'vocab={vocab!r:.60}: expected a list of class names')
+        if len(set(map(_native, vocab))) != len(vocab): raise ValueError(f'vocab={list(vocab)!r:.80} repeats a class name')
+    if label_delim is not None and (not isinstance(label_delim, str) or not label_delim): raise ValueError(f'label_delim={label_delim!r}: expected a non-empty string such as " "')
+    if id_col is not None and not (isinstance(test, pd.DataFrame) and isinstance(id_col, (str, int)) and id_col in test.columns):
+        raise ValueError(f'id_col={id_col!r}: expected a column of the test DataFrame' + ('' if isinstance(test, pd.DataFrame) else ' (pass test= as a DataFrame)'))
+
+def _check_targets(y, vocab, folds, valid_pct):
+    "Refuse labels that would make any split meaningless: too few rows, one class, a validation set of no rows."
+    n = len(y)
+    if n < 2: raise ValueError(f'labels: {n} row(s); a run needs at least 2 training rows')
+    if y.ndim == 1 and len(np.unique(y)) < 2: raise ValueError(f'labels: every row is {vocab[int(y[0])]!r}; a classifier needs at least 2 classes')
+    if y.ndim == 2 and not y.any(): raise ValueError('labels: no row carries any label; multi-label targets need at least one')
+    if folds is not None and folds > n: raise ValueError(f'folds={folds} but there are {n} rows: expected at most one fold per row')
+    if valid_pct is not None:
+        n_valid = int(np.ceil(valid_pct * n))   # sklearn's rounding
+        if not 1 <= n_valid < n: raise ValueError(f'valid_pct={valid_pct} of {n} rows leaves {n - n_valid} training and {n_valid} validation rows; each needs at least 1')
+
 # %% ../nbs/08_run.ipynb #a786a8f7
 def _versions():
     out = {}
@@ -182,7 +214,9 @@ class Run:
         if df is None and labels is None: return self._open()
         if folds is not None and valid_pct is not None: raise ValueError('pass folds= or valid_pct=, not both')
         folds = 5 if folds is None and valid_pct is None else folds
+        _check_run_args(folds, valid_pct, seed, test, vocab, label_delim, id_col)
         y, vocab, cols = self._encode(df, label_col, labels, vocab, label_delim)
+        _check_targets(y, vocab, folds, valid_pct)
         ty, ids, n_test = None, None, 0
         if isinstance(test, pd.DataFrame):
             n_test = len(test)
@@ -208,8 +242,15 @@ class Run:
         self._open()
 
     def _encode(self, df, label_col, labels, vocab, label_delim):
-        if df is None: return (*encode_labels(labels, vocab, label_delim), [])
+        if df is None:
+            if isinstance(labels, (str, bytes, dict)) or not hasattr(labels, '__len__'):
+                raise ValueError(f'labels={labels!r:.60}: expected one label per row (a list, array or Series)')
+            return (*encode_labels(labels, vocab, label_delim), [])
+        if not isinstance(df, pd.DataFrame): raise ValueError(f'df: expected a pandas DataFrame, got {type(df).__name__}')
         if label_col is None: raise ValueError('df= needs label_col= naming its label column(s)')
+        cols = list(label_col) if isinstance(label_col, (list, tuple)) else [label_col]
+        missing = [c for c in cols if not isinstance(c, str) or c not in df.columns]
+        if not cols or missing: raise ValueError(f'label_col={label_col!r}: expected a column of df, or a non-empty list of them; df has {list(df.columns)}')
         if isinstance(label_col, (list, tuple)):
             t = df[list(label_col)].to_numpy()
             if not np.isin(t, [0, 1]).all(): raise ValueError(f'label_col={list(label_col)} must hold 0/1 values (one column per label)')

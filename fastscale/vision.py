@@ -10,7 +10,7 @@ import numpy as np, pandas as pd, torch
 from fastai.vision.all import (DataBlock, ImageBlock, TransformBlock, CategoryBlock, ColReader, IndexSplitter, Resize, Normalize,
                                IntToFloatTensor, aug_transforms,
                                vision_learner, accuracy)
-from .core import set_seed, resolve_precision, IN_TEST
+from .core import set_seed, resolve_precision, IN_TEST, check_rows
 from .assets import timm_weights, _LITE
 from .accum import GradAccum, accum_plan
 from .sync import timed_progress
@@ -59,9 +59,10 @@ def image_df(path:str|Path, # folder holding `train/<label>/` images (and option
             )->tuple:
     "`(train_df, test_df)` with columns `fname` (relative to `path`), `label`; `test_df` has labels when known, or is None."
     path = Path(path)
+    if not isinstance(train, str) or not train.strip('/. '): raise ValueError(f'train={train!r}: expected the name of the labelled folder, e.g. "train"')
     if not (path/train).is_dir(): raise FileNotFoundError(f'path={str(path)!r} has no {train}/ folder of class sub-folders')
     classes = sorted(d for d in (path/train).iterdir() if d.is_dir())
-    if not classes: raise FileNotFoundError(f'{path/train} has no class sub-folders (expected {train}/<label>/<image>)')
+    if not classes: raise FileNotFoundError(f'train={train!r}: {path/train} has no class sub-folders (expected {train}/<label>/<image>)')
     empty = [d.name for d in classes if not any(f.is_file() for f in d.rglob('*'))]
     if empty: raise ValueError(f'class folder(s) {empty} of {path/train} are empty: add images or remove the folder')
     files = sorted(p for d in classes for p in d.rglob('*') if p.is_file() and not p.name.startswith('.'))
@@ -73,6 +74,7 @@ def image_df(path:str|Path, # folder holding `train/<label>/` images (and option
             print(f'image_df: skipped {len(bad)} unusable training file(s):\n' + bad.to_string(index=False))
             tr = tr[~tr.fname.isin(bad.fname)].reset_index(drop=True)
     else: tr = tr[[Path(f).suffix.lower() in _IMG_EXTS for f in tr.fname]].reset_index(drop=True)
+    if tr.empty: raise FileNotFoundError(f'path={str(path)!r}: no usable image file under {train}/<label>/')
     te = None
     if (path/test).is_dir():
         tf = sorted(p for p in (path/test).iterdir() if p.suffix.lower() in _IMG_EXTS)
@@ -83,6 +85,14 @@ def image_df(path:str|Path, # folder holding `train/<label>/` images (and option
             te['label'] = [lab.get(Path(f).name) for f in te.fname]
             if te.label.isna().any(): raise ValueError(f'{path/test_labels} has no label for {te.fname[te.label.isna()].iloc[0]}')
     return tr, te
+
+# %% ../nbs/03_vision.ipynb #11df4b0d
+def _hw(size)->list:
+    "`[height, width]` of an int or a pair; anything else is refused, naming `size`."
+    hw = [size, size] if isinstance(size, (int, np.integer)) and not isinstance(size, bool) else list(size) if isinstance(size, (list, tuple)) else None
+    if hw is None or len(hw) != 2 or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v > 0 for v in hw):
+        raise ValueError(f'size={size!r}: expected a positive int or (height, width)')
+    return [int(v) for v in hw]
 
 # %% ../nbs/03_vision.ipynb #92d9122d
 def vision_dls(df:pd.DataFrame, # rows with an image path column and a label column
@@ -103,11 +113,16 @@ def vision_dls(df:pd.DataFrame, # rows with an image path column and a label col
                **kwargs # passed to `DataBlock.dataloaders` (e.g. `num_workers`, `device`)
               ):
     "fastai DataLoaders for images listed in `df`, validating on `valid_idx`, at micro-batch `bs // accum`."
+    if not isinstance(df, pd.DataFrame): raise ValueError(f'df: expected a pandas DataFrame, got {type(df).__name__}')
     for c in (fname_col, label_col):
-        if c not in df.columns: raise ValueError(f'df has no column {c!r}; its columns are {list(df.columns)}')
-    sz = (size, size) if isinstance(size, int) else tuple(size)
-    if len(sz) != 2 or min(sz) <= 0: raise ValueError(f'size={size!r}: expected a positive int or (height, width)')
+        if not isinstance(c, str) or c not in df.columns: raise ValueError(f'df has no column {c!r}; its columns are {list(df.columns)}')
+    sz = tuple(_hw(size))
     mbs = accum_plan(bs, accum)
+    valid_idx = check_rows(valid_idx, len(df), 'valid_idx')
+    if isinstance(min_scale, bool) or not isinstance(min_scale, (int, float)) or not 0 < min_scale <= 1:
+        raise ValueError(f'min_scale={min_scale!r}: expected a fraction of the image area in (0, 1]')
+    if len(df) - len(valid_idx) < mbs:   # fastai drops the short last training batch: there would be none
+        raise ValueError(f'bs={bs}, accum={accum}: micro-batches of {mbs} images but only {len(df) - len(valid_idx)} training rows; lower bs')
     item = item if item is not None else Resize(sz)
     aug = aug_level(aug, item, sz)   # 'auto' decided by the item transform and the size
     if cache is False:   # fastai's own pipeline: PIL decode and resize of every image in every epoch
@@ -155,13 +170,6 @@ def vision_model_learner(dls, # DataLoaders from `vision_dls`
     return learn
 
 # %% ../nbs/03_vision.ipynb #1959ee71
-def _hw(size)->list:
-    "`[height, width]` of an int or a pair; anything else is refused, naming `size`."
-    hw = [size, size] if isinstance(size, (int, np.integer)) and not isinstance(size, bool) else list(size) if isinstance(size, (list, tuple)) else None
-    if hw is None or len(hw) != 2 or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v > 0 for v in hw):
-        raise ValueError(f'size={size!r}: expected a positive int or (height, width)')
-    return [int(v) for v in hw]
-
 @functools.lru_cache(maxsize=64)
 def _accepts(arch, h, w):
     import timm

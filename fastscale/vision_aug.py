@@ -25,7 +25,9 @@ class ImageCache:
 
     def load(self, fname:str)->torch.Tensor:
         "Decode `fname` (PIL), apply the item transform's validation view, as a uint8 tensor."
-        img = PILImage.create(self.root/fname)
+        f = self.root/str(fname)
+        if not f.is_file(): raise FileNotFoundError(f'{f} is not a file (is the file-name column right, and root={str(self.root)!r}?)')
+        img = PILImage.create(f)
         if self.item is not None: img = self.item(img, split_idx=1)   # split 1: Resize's deterministic centre view
         self.loads += 1
         return image2tensor(img)

@@ -13,7 +13,7 @@ from fastai.torch_core import nested_reorder
 from fastai.data.load import DataLoader
 from fastai.data.core import DataLoaders
 from fastai.losses import CrossEntropyLossFlat, BCEWithLogitsLossFlat
-from ..core import atomic_write, pick_device
+from ..core import atomic_write, pick_device, check_rows
 from ..assets import fastscale_home
 from ..accum import accum_plan
 from ..run import encode_labels, make_folds
@@ -220,14 +220,14 @@ def _texts(df, text_col, template)->pd.Series:
     if text_col not in df.columns: raise ValueError(f'df has no column {text_col!r}; its columns are {list(df.columns)}')
     s = df[text_col]
     bad = np.flatnonzero(s.isna() | (s.astype(str).str.strip() == ''))
-    if len(bad): raise ValueError(f'{len(bad)} of {len(s)} rows have a NaN or empty {text_col!r} (rows {bad[:5].tolist()}); drop or fill them')
+    if len(bad): raise ValueError(f'df: {len(bad)} of {len(s)} rows have a NaN or empty {text_col!r} (rows {bad[:5].tolist()}); drop or fill them')
     return s.astype(str)
 
 def _targets(df, label_col, vocab, label_delim)->tuple:
     "`(targets, vocab)` from `label_col`: a column of classes or label lists, or a list of 0/1 columns."
     cols = list(label_col) if isinstance(label_col, (list, tuple)) else [label_col]
-    missing = [c for c in cols if c not in df.columns]
-    if missing: raise ValueError(f'df has no label column {missing[0]!r}; its columns are {list(df.columns)}')
+    missing = [c for c in cols if not isinstance(c, str) or c not in df.columns]
+    if missing or not cols: raise ValueError(f'label_col={label_col!r}: df has no label column {(missing or [None])[0]!r}; its columns are {list(df.columns)}')
     if len(cols) > 1 or isinstance(label_col, (list, tuple)):
         t = df[cols].to_numpy()
         if pd.isna(t).any() or not np.isin(t, [0, 1]).all(): raise ValueError(f'label_col={cols} must hold 0/1 values (one column per class)')
@@ -244,11 +244,11 @@ def _split(n, y, run, fold, valid_idx, valid_pct, seed)->tuple:
         if len(run.targets) != n: raise ValueError(f'df has {n} rows but the run was made on {len(run.targets)}')
         if not np.array_equal(np.asarray(run.targets), y): raise ValueError("df's labels differ from the run's (same rows, same order?)")
         return run.splits(fold)
-    if valid_idx is None: valid = np.flatnonzero(make_folds(y, None, valid_pct, seed) == 0)
-    else:
-        valid = np.asarray(valid_idx, dtype=np.int64).ravel()
-        if len(valid) and (valid.min() < 0 or valid.max() >= n): raise ValueError(f'valid_idx holds positions outside 0..{n-1}')
-        if len(np.unique(valid)) != len(valid): raise ValueError('valid_idx holds repeated positions')
+    if valid_idx is None:
+        if isinstance(valid_pct, bool) or not isinstance(valid_pct, (int, float)) or not 0 < valid_pct < 1 or not 1 <= int(np.ceil(valid_pct * n)) < n:
+            raise ValueError(f'valid_pct={valid_pct!r}: expected a fraction leaving at least one validation and one training row of {n} (or pass run= or valid_idx=)')
+        valid = np.flatnonzero(make_folds(y, None, valid_pct, seed) == 0)
+    else: valid = np.array(check_rows(valid_idx, n, 'valid_idx'), dtype=np.int64)
     return np.setdiff1d(np.arange(n), valid), valid
 
 def _undersample(y, train_idx, frac, seed)->np.ndarray:
@@ -313,6 +313,10 @@ def text_dls(df:pd.DataFrame, # training rows: a text column (or the columns of 
     if isinstance(tokenizer, (str, Path)):
         from transformers import AutoTokenizer
         tokenizer = AutoTokenizer.from_pretrained(tokenizer)
+    if not isinstance(df, pd.DataFrame) or len(df) < 2: raise ValueError(f'df: expected a DataFrame of at least 2 rows, got {type(df).__name__}' + (f' of {len(df)}' if isinstance(df, pd.DataFrame) else ''))
+    n_special = tokenizer.num_special_tokens_to_add() if hasattr(tokenizer, 'num_special_tokens_to_add') else 0
+    if isinstance(max_len, bool) or not isinstance(max_len, int) or max_len <= n_special:
+        raise ValueError(f'max_len={max_len!r}: expected an integer above the {n_special} special tokens the tokenizer adds')
     texts = _texts(df, text_col, template)
     y, vocab = _targets(df, label_col, run.vocab if vocab is None and run is not None else vocab, label_delim)
     trn, val = _split(len(df), y, run, fold, valid_idx, valid_pct, seed)
