@@ -121,7 +121,7 @@ def vision_dls(df:pd.DataFrame, # rows with an image path column and a label col
     valid_idx = check_rows(valid_idx, len(df), 'valid_idx')
     if isinstance(min_scale, bool) or not isinstance(min_scale, (int, float)) or not 0 < min_scale <= 1:
         raise ValueError(f'min_scale={min_scale!r}: expected a fraction of the image area in (0, 1]')
-    if len(df) - len(valid_idx) < mbs:   # fastai drops the short last training batch: there would be none
+    if len(df) - len(valid_idx) < mbs and kwargs.get('drop_last') is not False:   # fastai drops the short last training batch: there would be none
         raise ValueError(f'bs={bs}, accum={accum}: micro-batches of {mbs} images but only {len(df) - len(valid_idx)} training rows; lower bs')
     item = item if item is not None else Resize(sz)
     aug = aug_level(aug, item, sz)   # 'auto' decided by the item transform and the size
@@ -332,7 +332,7 @@ def rebuild_vision(member:Member, # a DONE vision member with stored weights
     it = resize_item(c['item'])
     dls = vision_dls(both, tuple(c['size']), range(len(rows), 2 * len(rows)), root=root, item=it, bs=c['bs'], aug=c['aug'],
                      accum=c['accum'], vocab=run.vocab, min_scale=c['min_scale'], do_flip=c['do_flip'], cache=c['cache'],
-                     label_col=c['label_col'], num_workers=0)
+                     label_col=c['label_col'], num_workers=0, drop_last=False)   # a few new rows: the (unused) training loader keeps its one short batch
     prec = c['precision'] if dls.device.type == 'cuda' else None
     learn = vision_model_learner(dls, c['arch'], c['bs'], pretrained=False, precision=prec)
     if c['pretrained']:   # the normalisation a pretrained body was trained with; `pretrained=False` above skipped the download
