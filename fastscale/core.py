@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np, torch
 
 # %% auto #0
-__all__ = ['IN_TEST', 'iskaggle', 'pick_device', 'resolve_precision', 'parse_size', 'check_int', 'check_rows', 'fmt_size', 'rss',
-           'reset_peak', 'peak_mem', 'report_mem', 'free_mem', 'child_peak_mem', 'atomic_write']
+__all__ = ['IN_TEST', 'iskaggle', 'pick_device', 'resolve_precision', 'parse_size', 'check_int', 'check_rows', 'check_frac',
+           'fmt_size', 'rss', 'reset_peak', 'peak_mem', 'report_mem', 'free_mem', 'child_peak_mem', 'atomic_write']
 
 # %% ../nbs/00_core.ipynb #fbd13683
 IN_TEST = bool(os.environ.get('IN_TEST'))
@@ -85,6 +85,14 @@ def check_rows(idx, # the row positions given
     if not out or len(set(out)) < len(out) or min(out) < 0 or max(out) >= n or len(out) >= n:
         raise ValueError(f'{name}: expected distinct positions in 0..{n-1} leaving rows to train on; got {len(out)} positions' + (f' from {min(out)} to {max(out)}' if out else ''))
     return out
+
+# %% ../nbs/00_core.ipynb #8e31aca6
+def check_frac(value, # the value given
+               name:str # the argument's name, for the message
+              )->float:
+    "`value` as a float strictly between 0 and 1 (a fraction of rows); else a ValueError naming `name`."
+    if isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)) and 0 < value < 1: return float(value)
+    raise ValueError(f'{name}={value!r}: expected a fraction between 0 and 1 (exclusive)')
 
 # %% ../nbs/00_core.ipynb #41704984
 def fmt_size(n:int|float # a number of bytes

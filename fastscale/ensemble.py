@@ -107,7 +107,7 @@ class Ensemble:
             raise ValueError(f'vocab={vocab!r:.60}: expected a list of {self.c} class names, one per prediction column')
         if test is not None and (not isinstance(test, dict) or set(test) != set(valid)):
             raise ValueError(f'test members {sorted(test) if isinstance(test, dict) else type(test).__name__} differ from valid members {sorted(valid)}')
-        self.T = None if test is None else self._stack({k: test[k] for k in self.names}, (np.shape(test[self.names[0]]) or (-1,))[0], 'test', kind)
+        self.T = None if test is None else self._stack({k: test[k] for k in self.names}, (_shape(test[self.names[0]]) or (-1,))[0], 'test', kind)
         self.test_y = None if test_targets is None or self.T is None else _targets(test_targets, 'test_targets')
         if self.test_y is not None and len(self.test_y) != self.T.shape[1]: raise ValueError(f'test_targets has {len(self.test_y)} rows, test predictions {self.T.shape[1]}')
         if self.test_y is not None: _check_classes(self.test_y, self.c, 'test_targets')

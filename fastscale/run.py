@@ -11,7 +11,7 @@ import numpy as np, pandas as pd
 from fastcore.basics import patch
 from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.preprocessing import MultiLabelBinarizer
-from .core import atomic_write, fmt_size, check_int
+from .core import atomic_write, fmt_size, check_int, check_frac
 from .metrics import as_probs, score
 
 # %% auto #0
@@ -162,8 +162,7 @@ def load(self:Member)->dict:
 def _check_run_args(folds, valid_pct, seed, test, vocab, label_delim, id_col):
     "Refuse split and test arguments of the wrong type or range, before reading any label."
     if folds is not None: check_int(folds, 'folds', 2)
-    if valid_pct is not None and (isinstance(valid_pct, bool) or not isinstance(valid_pct, (int, float)) or not 0 < valid_pct < 1):
-        raise ValueError(f'valid_pct={valid_pct!r}: expected a fraction between 0 and 1 (exclusive)')
+    if valid_pct is not None: check_frac(valid_pct, 'valid_pct')
     check_int(seed, 'seed', 0, 2**32 - 1)   # what sklearn's random_state takes
     if not (test is None or isinstance(test, pd.DataFrame) or (isinstance(test, (int, np.integer)) and not isinstance(test, bool))
             or (hasattr(test, '__len__') and not isinstance(test, (str, bytes, dict)))):

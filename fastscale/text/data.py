@@ -13,7 +13,7 @@ from fastai.torch_core import nested_reorder
 from fastai.data.load import DataLoader
 from fastai.data.core import DataLoaders
 from fastai.losses import CrossEntropyLossFlat, BCEWithLogitsLossFlat
-from ..core import atomic_write, pick_device, check_rows
+from ..core import atomic_write, pick_device, check_rows, check_frac
 from ..assets import fastscale_home
 from ..accum import accum_plan
 from ..run import encode_labels, make_folds
@@ -245,8 +245,9 @@ def _split(n, y, run, fold, valid_idx, valid_pct, seed)->tuple:
         if not np.array_equal(np.asarray(run.targets), y): raise ValueError("df's labels differ from the run's (same rows, same order?)")
         return run.splits(fold)
     if valid_idx is None:
-        if isinstance(valid_pct, bool) or not isinstance(valid_pct, (int, float)) or not 0 < valid_pct < 1 or not 1 <= int(np.ceil(valid_pct * n)) < n:
-            raise ValueError(f'valid_pct={valid_pct!r}: expected a fraction leaving at least one validation and one training row of {n} (or pass run= or valid_idx=)')
+        if valid_pct is None: raise ValueError('valid_pct=None: pass run=, valid_idx= or valid_pct= to say which rows validate')
+        if not 1 <= int(np.ceil(check_frac(valid_pct, 'valid_pct') * n)) < n:
+            raise ValueError(f'valid_pct={valid_pct!r} of {n} rows leaves no training or no validation row (or pass run= or valid_idx=)')
         valid = np.flatnonzero(make_folds(y, None, valid_pct, seed) == 0)
     else: valid = np.array(check_rows(valid_idx, n, 'valid_idx'), dtype=np.int64)
     return np.setdiff1d(np.arange(n), valid), valid
