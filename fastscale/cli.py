@@ -34,10 +34,29 @@ def _train(args):
     from fastscale.jobs import load_config, train_job, ensemble_job, job_id_col
     from fastscale.distributed import is_main
     cfg = load_config(args.config)
-    run = train_job(cfg)
+    if args.budget and args.ray is not None: raise ValueError('--budget and --ray together: plan a budget on one machine, or fan out on Ray, not both yet')
+    if args.budget:   # probe, plan, and train what fits
+        from fastscale.plan import train_plan
+        run = train_plan(cfg, args.budget)
+    elif args.ray is not None:   # every member x fold a Ray task
+        from fastscale.fanout import train_ray
+        run = train_ray(cfg, None if args.ray == 'local' else args.ray)
+    else: run = train_job(cfg)
     if not args.no_ensemble and is_main():   # under torchrun, one process writes the ensemble
         e = cfg['ensemble'] or {}
         ensemble_job(run, e.get('out'), e.get('weights', 'auto'), id_col=job_id_col(cfg), target_col=cfg['data']['label_col'])
+
+# %% ../nbs/13_cli.ipynb #277662b5
+def _plan(args):
+    "Print which members and epochs of a job fit a budget (and draw the timeline)."
+    from fastscale.plan import plan, plot_plan
+    p = plan(args.config, args.budget, margin=args.margin)
+    print(p.drop(columns='i').to_string(index=False, float_format='{:.1f}'.format))
+    a = p.attrs
+    print(f"budget {a['budget']:.0f}s: probes took {a['probe_s']:.0f}s, the plan uses {p.est_s.sum():.0f}s of {a['usable']:.0f}s "
+          f"({a['margin']:.0%} kept back); train it with: fastscale train {args.config} --budget {args.budget}")
+    if args.plot:
+        plot_plan(p).figure.savefig(args.plot, dpi=100, bbox_inches='tight'); print(f'wrote {args.plot}')
 
 # %% ../nbs/13_cli.ipynb #7baa2794
 def _weights(s:str):
@@ -58,6 +77,16 @@ def _ensemble(args):
     sub = None if args.no_submission else args.submission
     if sub is not None and Path(sub).parent != Path('.'): out, sub = out or Path(sub).parent, Path(sub).name
     ensemble_job(Run(args.run), out, _weights(args.weights), id_col=args.id_col, target_col=args.target_col, submission=sub)
+
+# %% ../nbs/13_cli.ipynb #44698e10
+def _kaggle_pack(args):
+    "Write a Kaggle offline package of a run: wheels, weights, ensemble weights and predict.py."
+    from fastscale.pack import kaggle_pack
+    if not (Path(args.run)/'run.json').is_file(): raise FileNotFoundError(f'RUN={args.run!r} is not a run directory (no run.json)')
+    out = kaggle_pack(args.run, args.out, None if args.weights is None else _weights(args.weights), test=args.test, root=args.root,
+                      fname=args.fname, id_col=args.id_col, target_col=args.target_col, fmt=args.fmt, overwrite=args.overwrite,
+                      find_links=args.find_links)
+    print(f'wrote {out}: upload it as a Kaggle dataset, then in the notebook: !python /kaggle/input/<dataset>/predict.py')
 
 # %% ../nbs/13_cli.ipynb #e2dd6940
 def _memory(args):
@@ -100,7 +129,33 @@ def _parser():
                        'report the ensemble. The config format is described in fastscale.jobs.')
     t.add_argument('config', help='the job config, a YAML file')
     t.add_argument('--no-ensemble', action='store_true', help='only train the members')
+    t.add_argument('--budget', help="wall time for the whole job, e.g. 2h, 90m, 1h30m: members are probed, planned to fit, and a member that cannot finish is not started (see `fastscale plan`)")
+    t.add_argument('--ray', nargs='?', const='local', metavar='ADDRESS', help="train every member x fold as a Ray task: on the cluster at ADDRESS ('auto', 'ray://HOST:10001'), or without one on a Ray instance started on this machine (pip install fastscale[ray])")
     t.set_defaults(fn=_train)
+    k = sub.add_parser('kaggle-pack', help="a folder to upload as a Kaggle dataset: wheels, the run's weights, the ensemble, predict.py",
+                       description="Write OUT: the fastscale wheel and the wheels a Kaggle image lacks, the run's members with their weights, "
+                       "the ensemble weights, and predict.py, which installs from OUT with pip --no-index, predicts the competition's test rows "
+                       "and writes submission.csv. Upload OUT as a Kaggle dataset and run predict.py in the competition notebook.")
+    k.add_argument('run', metavar='RUN', help='the run directory')
+    k.add_argument('out', metavar='OUT', help='the folder to write (must not exist, or be empty, unless --overwrite)')
+    k.add_argument('--weights', help="ensemble weights: auto, equal, best, caruana, scipy, or name=weight,... (default: the run's ensemble/weights.json, else auto)")
+    k.add_argument('--test', help="predict.py's default test rows, e.g. /kaggle/input/COMP/test.csv or an image folder")
+    k.add_argument('--root', help="predict.py's default folder image paths are relative to")
+    k.add_argument('--fname', help="predict.py's default pattern of image paths from the CSV's columns, e.g. 'test/{id}.png'")
+    k.add_argument('--id-col', default='id', help='id column of the submission (default: %(default)s)')
+    k.add_argument('--target-col', default='label', help='target column of the submission (default: %(default)s)')
+    k.add_argument('--fmt', default='names', choices=['names', 'index', 'proba'], help='submission format (default: %(default)s)')
+    k.add_argument('--find-links', help='take the wheels from this folder instead of the package index')
+    k.add_argument('--overwrite', action='store_true', help='replace OUT once the new pack is complete')
+    k.set_defaults(fn=_kaggle_pack)
+    pl = sub.add_parser('plan', help='which members and epochs of a job fit a time budget, probed on real batches',
+                        description='Probe each member of a job config on a few real batches (time per epoch, peak memory), '
+                        'then print which members and how many epochs fit the budget; `fastscale train CONFIG --budget` trains that plan.')
+    pl.add_argument('config', help='the job config, a YAML file')
+    pl.add_argument('--budget', required=True, help='wall time for the whole job, e.g. 2h, 90m, 1h30m, 600')
+    pl.add_argument('--margin', type=float, default=0.15, help='fraction of the budget kept back (default: %(default)s)')
+    pl.add_argument('--plot', help='write the timeline to this PNG file')
+    pl.set_defaults(fn=_plan)
     e = sub.add_parser('ensemble', help="fit, score and report the ensemble of a run's members",
                        description="Fit the ensemble weights on a run's validation predictions, score members and weightings, "
                        'write report.md, plots, weights and the submission.')
@@ -139,7 +194,7 @@ def main(argv:list|None=None # arguments (default: `sys.argv[1:]`)
     try: args.fn(args)
     except Exception as e:
         assets = sys.modules.get('fastscale.assets')   # imported by then if it raised an AssetError
-        if not isinstance(e, (ValueError, FileNotFoundError, KeyError) + ((assets.AssetError,) if assets else ())): raise
+        if not isinstance(e, (ValueError, FileNotFoundError, FileExistsError, KeyError) + ((assets.AssetError,) if assets else ())): raise
         msg = str(e).strip("'\"").splitlines()[0] if str(e) else type(e).__name__
         print(f'fastscale {args.cmd}: error: {msg}', file=sys.stderr)
         raise SystemExit(2)

@@ -15,8 +15,8 @@ from .distributed import main_first
 import fastscale.kaggle
 
 # %% auto #0
-__all__ = ['load_config', 'member_list', 'trainer', 'check_member_args', 'job_data', 'job_id_col', 'train_job', 'ensemble_job',
-           'demo_config', 'demo']
+__all__ = ['load_config', 'member_list', 'trainer', 'check_member_args', 'job_data', 'job_id_col', 'job_run', 'member_call',
+           'member_label', 'train_job', 'ensemble_job', 'demo_config', 'demo']
 
 # %% ../nbs/12_jobs.ipynb #151e4e2d
 _TOP = dict(task=None, data=None, run=None, split=dict(valid_pct=0.2), defaults={}, members=None, ensemble=dict(weights='auto'))
@@ -144,25 +144,50 @@ def job_id_col(cfg:dict # from `load_config`
     d = cfg['data']
     return d['id_col'] or ('fname' if cfg['task'] == 'vision' and Path(d['source']).suffix != '.csv' else 'id')
 
+# %% ../nbs/12_jobs.ipynb #014b9c29
+def job_run(cfg:dict, # from `load_config`
+            data:tuple # `job_data(cfg)`
+           )->Run:
+    "The job's run, created on rank 0 first (its split fixed once), or reopened and checked against the data."
+    df, test, root = data
+    return main_first(Run, cfg['run'], df=df, label_col=cfg['data']['label_col'], test=test,
+                      id_col=job_id_col(cfg) if test is not None else None, **cfg['split'])
+
+# %% ../nbs/12_jobs.ipynb #4a52442d
+def member_call(cfg:dict, # from `load_config`
+                i:int, # which of `cfg['members']`
+                run:Run, data:tuple, # `job_run(cfg, data)` and `job_data(cfg)`
+                fold:int|str|None=None, # the fold (default: 'all' with folds, else 0)
+                **over # arguments that replace the config's (e.g. `epochs` from a plan, `cbs`)
+               )->tuple:
+    "`(trainer, kwargs)` of member `i`: `trainer(**kwargs)` trains it; `trainer.member`, `.recipe`, `.cost` take the same."
+    from fastscale import assets
+    df, test, root = data
+    d, kw = cfg['data'], {**cfg['defaults'], **cfg['members'][i], **over}
+    fold = ('all' if 'folds' in cfg['split'] else 0) if fold is None else fold
+    if cfg['task'] == 'vision': return trainer('vision'), dict(run=run, df=df, test_df=test, root=root, fold=fold, label_col=d['label_col'], **kw)
+    m = kw.pop('model')
+    return trainer('text'), dict(model=getattr(assets, m)() if m in ('minilm', 'mpnet') else m, run=run, df=df, test_df=test,
+                                 text_col=d['text_col'], label_col=d['label_col'], fold=fold, **kw)
+
+# %% ../nbs/12_jobs.ipynb #0624887b
+def member_label(cfg:dict, i:int)->str:
+    "What the job calls member `i` in its messages: its name, else its arch or model."
+    kw = {**cfg['defaults'], **cfg['members'][i]}
+    return str(kw.get('name') or kw.get('arch') or kw.get('model'))
+
 # %% ../nbs/12_jobs.ipynb #2b519f8b
 def train_job(cfg:dict|str|Path, # a config (dict or YAML file)
               data:tuple|None=None # `job_data(cfg)`, when already read
              )->Run:
     "Train every member of a job config into its run (resuming finished members); return the run."
-    from fastscale import assets
     cfg = load_config(cfg)
-    df, test, root = data or job_data(cfg)
-    d = cfg['data']
-    run = main_first(Run, cfg['run'], df=df, label_col=d['label_col'], test=test, id_col=job_id_col(cfg) if test is not None else None, **cfg['split'])
-    fold = 'all' if 'folds' in cfg['split'] else 0
-    for i, kw in enumerate(cfg['members']):
-        kw = {**cfg['defaults'], **kw}
-        print(f"== member {i + 1}/{len(cfg['members'])}: {kw.get('name') or kw.get('arch') or kw.get('model')}", flush=True)
-        if cfg['task'] == 'vision': trainer('vision')(run=run, df=df, test_df=test, root=root, fold=fold, label_col=d['label_col'], **kw)
-        else:
-            m = kw.pop('model')
-            m = getattr(assets, m)() if m in ('minilm', 'mpnet') else m
-            trainer('text')(m, run=run, df=df, test_df=test, text_col=d['text_col'], label_col=d['label_col'], fold=fold, **kw)
+    data = data or job_data(cfg)
+    run = job_run(cfg, data)
+    for i in range(len(cfg['members'])):
+        print(f"== member {i + 1}/{len(cfg['members'])}: {member_label(cfg, i)}", flush=True)
+        fn, kw = member_call(cfg, i, run, data)
+        fn(**kw)
     return run
 
 # %% ../nbs/12_jobs.ipynb #1d814a9f
@@ -176,7 +201,10 @@ def ensemble_job(run:Run|str|Path, # a run (or its directory) with DONE members
     "Fit a run's ensemble, score members and weightings, write report, plots and submission; the scores table."
     run = run if isinstance(run, Run) else Run(run)
     if len(run.models()) == 0: raise ValueError(f'{run.path} has no DONE members to ensemble; train some first')
-    ens = Ensemble.from_run(run)
+    part = {k: len(v) for k, v in run.models().items() if len(v) < run.n_folds}   # e.g. stopped by a budget between folds
+    if part: warnings.warn(f"members {sorted(part)} finished only some of the {run.n_folds} folds; the ensemble leaves them out")
+    if len(part) == len(run.models()): raise ValueError(f'{run.path} has no member with all {run.n_folds} folds DONE; train them first')
+    ens = Ensemble.from_run(run, members=[k for k in run.models() if k not in part])
     how = 'scipy' if weights == 'fit' else weights
     ws = dict(equal='equal', caruana='caruana', scipy='scipy')
     if isinstance(how, dict): ws['given'] = how

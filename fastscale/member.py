@@ -183,7 +183,8 @@ def member_config(fn:Callable, # the trainer (its signature says which arguments
 def member_trainer(task:str, # stored in each config; names the trainer that can rebuild the member
                    name:Callable, # `name(args)`: the default model name, from the bound arguments
                    describe:dict|None=None, # `{argument: fn}` making values that are not JSON part of the config
-                   check:Callable|None=None # `check(args)`: refuse bad input before the run is even looked at
+                   check:Callable|None=None, # `check(args)`: refuse bad input before the run is even looked at
+                   cost:Callable|None=None # `cost(args)`: dict(epochs=, predict_passes=, train_passes=, extra_steps=, unfreeze=) for `fastscale.plan`
                   ):
     "Decorator: a function of the trainer's arguments that returns a `Recipe` becomes a trainer of run members."
     def deco(build):
@@ -211,6 +212,17 @@ def member_trainer(task:str, # stored in each config; names the trainer that can
             a = bind(args, kwargs)
             if a['fold'] == 'all': return [member(**{**a, 'fold': f}) for f in range(a['run'].n_folds)]
             return a['run'].member(config(a), a['fold'])
-        train.member = member
+        def recipe(*args, **kwargs):
+            "The `Recipe` this call would train (data, Learner, fit and predict), built without training: for probes."
+            a = bind(args, kwargs)
+            if a['fold'] == 'all': a['fold'] = 0
+            if check is not None: check(a)
+            return build(**a)
+        def cost_(*args, **kwargs):
+            "What a plan needs to know of this call beside its probe: fitted epochs, forward passes to predict, extra steps."
+            a = bind(args, kwargs)
+            c = dict(epochs=a.get('epochs', 1), predict_passes=1, train_passes=0, extra_steps=0, unfreeze=True)
+            return {**c, **(cost(a) if cost is not None else {})}
+        train.member, train.recipe, train.cost = member, recipe, cost_
         return train
     return deco

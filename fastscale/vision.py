@@ -251,7 +251,11 @@ def _vision_name(a): return f"{a['arch']}-{'x'.join(map(str, _hw(a['size'])))}"
 
 def _vision_check(a): _check_rows(a['run'], a['df'], a['test_df'], a['label_col'])
 
-@member_trainer('vision', name=_vision_name, describe=dict(size=_hw, item=resize_spec), check=_vision_check)
+def _vision_cost(a):   # for `fastscale.plan`: fine_tune's frozen epoch is counted as a full one, a safe side
+    return dict(epochs=a['epochs'] + bool(a['finetune']), predict_passes=1 + a['n_tta'] if a['tta'] else 1,
+                train_passes=int(a['recalibrate_bn']), extra_steps=100 if a['lr'] == 'find' else 0)
+
+@member_trainer('vision', name=_vision_name, describe=dict(size=_hw, item=resize_spec), check=_vision_check, cost=_vision_cost)
 def train_vision(arch:str, # a timm architecture name, e.g. 'tf_efficientnet_lite0', 'convnext_atto'
                  size:int|tuple, # training size: int or (height, width)
                  run:Run, # the run whose split, classes and directory the member uses

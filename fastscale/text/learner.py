@@ -248,8 +248,12 @@ def _hf_export(learn)->dict:
         learn.dls.tokenizer.save_pretrained(d)
         return {f'model/{p.relative_to(d).as_posix()}': p.read_bytes() for p in sorted(Path(d).rglob('*')) if p.is_file()}
 
+def _text_cost(a):   # for `fastscale.plan`
+    return dict(epochs=a['epochs'], predict_passes=len(a['tta']) if isinstance(a['tta'], (list, tuple)) else 1,
+                extra_steps=100 if a['lr'] == 'find' else 0, unfreeze=bool(a['unfreeze']))
+
 @member_trainer('text', name=lambda a: f"{_model_desc(a['model'])}-{a['max_len']}",
-                describe=dict(model=_model_desc, tokenizer=_tok_desc), check=_check_text_rows)
+                describe=dict(model=_model_desc, tokenizer=_tok_desc), check=_check_text_rows, cost=_text_cost)
 def train_text(model, # folder (e.g. `minilm()`), hub name or `PretrainedConfig` (random weights)
                run:Run, # the run: its split, classes and test rows
                df:pd.DataFrame, # the run's training rows, in the run's order
