@@ -233,7 +233,7 @@ def demo_config(task:str='vision', # 'vision' (MNIST-5k) or 'text' (Rotten Tomat
     run = str(Path(out)/'run')
     if task == 'vision':
         return dict(task='vision', run=run, data=dict(source='mnist5k', rows=None if full else rows or 1600, test_rows=None if full else 500),
-                    defaults=dict(bs=32, epochs=epochs or 3, n_tta=4, do_flip=False, lr=2e-3),
+                    defaults=dict(bs=32, epochs=epochs or 3, n_tta=4, do_flip=False, lr=1e-2, finetune=False),
                     members={'tf_efficientnet_lite0': [dict(item='squish 48', size=48, accum=2, name='lite0-48'),
                                                        dict(item='crop 44x52', size=[40, 48], accum=4, name='lite0-rect')],
                              'resnet18': [dict(size=32, pretrained=False, finetune=False, lr=3e-3, name='resnet18-scratch')]})
