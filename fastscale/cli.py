@@ -83,7 +83,8 @@ def _kaggle_pack(args):
     "Write a Kaggle offline package of a run: wheels, weights, ensemble weights and predict.py."
     from fastscale.pack import kaggle_pack
     if not (Path(args.run)/'run.json').is_file(): raise FileNotFoundError(f'RUN={args.run!r} is not a run directory (no run.json)')
-    out = kaggle_pack(args.run, args.out, None if args.weights is None else _weights(args.weights), test=args.test, root=args.root,
+    w = None if args.weights is None else _weights(args.weights)
+    out = kaggle_pack(args.run, args.out, 'scipy' if w == 'fit' else w, test=args.test, root=args.root,
                       fname=args.fname, id_col=args.id_col, target_col=args.target_col, fmt=args.fmt, overwrite=args.overwrite,
                       find_links=args.find_links)
     print(f'wrote {out}: upload it as a Kaggle dataset, then in the notebook: !python /kaggle/input/<dataset>/predict.py')

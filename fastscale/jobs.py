@@ -171,7 +171,9 @@ def member_call(cfg:dict, # from `load_config`
                                  text_col=d['text_col'], label_col=d['label_col'], fold=fold, **kw)
 
 # %% ../nbs/12_jobs.ipynb #0624887b
-def member_label(cfg:dict, i:int)->str:
+def member_label(cfg:dict, # from `load_config`
+                 i:int # which of `cfg['members']`
+                )->str:
     "What the job calls member `i` in its messages: its name, else its arch or model."
     kw = {**cfg['defaults'], **cfg['members'][i]}
     return str(kw.get('name') or kw.get('arch') or kw.get('model'))
