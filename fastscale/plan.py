@@ -4,7 +4,7 @@
 
 # %% ../nbs/12a_plan.ipynb #5a7320b0
 from __future__ import annotations
-import re, json, math, time, warnings
+import re, io, json, math, time, warnings, contextlib
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from fastai.callback.core import Callback, CancelTrainException, CancelValidException
@@ -61,7 +61,7 @@ def probe_member(fn, # a member trainer (`train_vision`, `train_text`, ...)
     "Time and peak memory of one member on a few real batches: its data and Learner built as `fn(**kwargs)` builds them."
     cost = fn.cost(**kwargs)
     t0 = time.perf_counter()
-    r = fn.recipe(**kwargs)
+    with contextlib.redirect_stdout(io.StringIO()): r = fn.recipe(**kwargs)   # notes such as 'fp16 needs a GPU' come again when it trains
     learn, build = r.learn, time.perf_counter() - t0
     if cost['unfreeze']: learn.unfreeze()
     reset_peak(learn.dls.device)
