@@ -194,9 +194,11 @@ def main(argv:list|None=None # arguments (default: `sys.argv[1:]`)
     warnings.filterwarnings('ignore', message='.*torch.jit.script.* is deprecated', category=FutureWarning)
     try: args.fn(args)
     except Exception as e:
-        assets = sys.modules.get('fastscale.assets')   # imported by then if it raised an AssetError
-        if not isinstance(e, (ValueError, FileNotFoundError, FileExistsError, KeyError) + ((assets.AssetError,) if assets else ())): raise
-        msg = str(e).strip("'\"").splitlines()[0] if str(e) else type(e).__name__
+        assets, fanout = sys.modules.get('fastscale.assets'), sys.modules.get('fastscale.fanout')   # imported by then if they raised
+        known = (ValueError, FileNotFoundError, FileExistsError, KeyError) + ((assets.AssetError,) if assets else ()) + ((fanout.TasksFailed,) if fanout else ())
+        if not isinstance(e, known): raise
+        msg = str(e).strip("'\"") if str(e) else type(e).__name__
+        if not (fanout and isinstance(e, fanout.TasksFailed)): msg = msg.splitlines()[0]   # a failed Ray run lists its lost tasks
         print(f'fastscale {args.cmd}: error: {msg}', file=sys.stderr)
         raise SystemExit(2)
     return 0

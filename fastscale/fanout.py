@@ -4,14 +4,15 @@
 
 # %% ../nbs/12b_fanout.ipynb #59e07e5c
 from __future__ import annotations
-import time, traceback
+import time
 from pathlib import Path
 from fastprogress.fastprogress import progress_bar
+from .core import check_int
 from .jobs import load_config, job_data, job_run, member_call, member_label, _SOURCES
 from .run import Run
 
 # %% auto #0
-__all__ = ['train_task', 'train_ray']
+__all__ = ['train_task', 'TasksFailed', 'train_ray']
 
 # %% ../nbs/12b_fanout.ipynb #58cf108a
 def _absolute(cfg:dict)->dict:
@@ -37,6 +38,10 @@ def train_task(cfg:dict, # an absolute config from `load_config`
     m = fn(**kw)
     return dict(member=m.name, fold=fold, id=m.id, wall=time.time() - t0)
 
+# %% ../nbs/12b_fanout.ipynb #071fe680
+class TasksFailed(RuntimeError):
+    "Some member tasks of a Ray run failed (their workers died, or they raised); the others are DONE."
+
 # %% ../nbs/12b_fanout.ipynb #34a5bf59
 def train_ray(job:dict|str|Path, # a job config (dict or YAML file); its run directory must be on storage every worker sees
               address:str|None=None, # a Ray cluster to join ('auto', 'ray://host:10001'); None: the running one, or a local one
@@ -49,6 +54,8 @@ def train_ray(job:dict|str|Path, # a job config (dict or YAML file); its run dir
              )->Run:
     "Train every member x fold of a job as a Ray task, all writing into one run; DONE members are skipped."
     import ray
+    check_int(retries, 'retries', 0)
+    if not (isinstance(num_cpus, (int, float)) and not isinstance(num_cpus, bool) and num_cpus > 0): raise ValueError(f'num_cpus={num_cpus!r}: expected a number of CPUs per task > 0')
     cfg = _absolute(load_config(job))
     data = data or job_data(cfg)
     run = job_run(cfg, data)   # the driver fixes the split, once
@@ -70,6 +77,6 @@ def train_ray(job:dict|str|Path, # a job config (dict or YAML file); its run dir
         try: r = ray.get(ready[0]); print(f"{name} fold {f}: done in {r['wall']:.0f}s", flush=True)
         except Exception as e: failed.append(f'{name} fold {f}: {type(e).__name__}: {str(e).strip().splitlines()[-1] if str(e).strip() else ""}')
         if bar is not None: bar.update(len(todo) - len(pending))
-    if failed: raise RuntimeError(f'{len(failed)} of {len(todo)} member task(s) failed; the others are DONE in {run.path}, '
+    if failed: raise TasksFailed(f'{len(failed)} of {len(todo)} member task(s) failed; the others are DONE in {run.path}, '
                                   'and calling again trains only what is left:\n' + '\n'.join(failed))
     return Run(run.path)
