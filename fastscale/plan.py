@@ -18,14 +18,15 @@ __all__ = ['parse_duration', 'probe_member', 'member_seconds', 'plan', 'train_pl
 
 # %% ../nbs/12a_plan.ipynb #faa114d0
 _UNITS = dict(s=1, sec=1, second=1, m=60, min=60, minute=60, h=3600, hr=3600, hour=3600, d=86400, day=86400)
+_PART = r'(\d+(?:\.\d*)?)\s*([a-z]*)'   # one number and its unit; matched with findall/sub, never nested (a nested pattern backtracks exponentially on long digit runs)
 
 def parse_duration(t:int|float|str, # seconds, or a string such as '2h', '90m', '1h30m', '45 s'
                    name:str='budget' # the argument's name, for the error
                   )->float:
     "Seconds in a duration given as a number or a string of `<number><unit>` parts (s, m, h, d)."
     if isinstance(t, (int, float, np.integer, np.floating)) and not isinstance(t, bool): s = float(t)
-    elif isinstance(t, str) and re.fullmatch(r'\s*(\d+(\.\d*)?\s*[a-z]*\s*)+', t.lower()):
-        parts = re.findall(r'(\d+(?:\.\d*)?)\s*([a-z]*)', t.lower())
+    elif isinstance(t, str) and t.strip() and not re.sub(_PART, '', t.lower()).strip():   # nothing but number-unit parts
+        parts = re.findall(_PART, t.lower())
         units = [u[:-1] if len(u) > 2 and u.endswith('s') and u[:-1] in _UNITS else u for _, u in parts]
         if any(u not in _UNITS for u in units if u) or (len(parts) > 1 and not all(units)):
             raise ValueError(f'{name}={t!r}: expected a duration such as 90, 45s, 30m, 2h or 1h30m')
