@@ -202,11 +202,12 @@ def ensemble_job(run:Run|str|Path, # a run (or its directory) with DONE members
                 )->pd.DataFrame:
     "Fit a run's ensemble, score members and weightings, write report, plots and submission; the scores table."
     run = run if isinstance(run, Run) else Run(run)
-    if len(run.models()) == 0: raise ValueError(f'{run.path} has no DONE members to ensemble; train some first')
-    part = {k: len(v) for k, v in run.models().items() if len(v) < run.n_folds}   # e.g. stopped by a budget between folds
+    models = run.models()   # reads every member's config once
+    if len(models) == 0: raise ValueError(f'{run.path} has no DONE members to ensemble; train some first')
+    part = {k: len(v) for k, v in models.items() if len(v) < run.n_folds}   # e.g. stopped by a budget between folds
     if part: warnings.warn(f"members {sorted(part)} finished only some of the {run.n_folds} folds; the ensemble leaves them out")
-    if len(part) == len(run.models()): raise ValueError(f'{run.path} has no member with all {run.n_folds} folds DONE; train them first')
-    ens = Ensemble.from_run(run, members=[k for k in run.models() if k not in part])
+    if len(part) == len(models): raise ValueError(f'{run.path} has no member with all {run.n_folds} folds DONE; train them first')
+    ens = Ensemble.from_run(run, members=[k for k in models if k not in part])
     how = 'scipy' if weights == 'fit' else weights
     ws = dict(equal='equal', caruana='caruana', scipy='scipy')
     if isinstance(how, dict): ws['given'] = how

@@ -203,7 +203,8 @@ def _copy_run(run:Run, dest:Path, names):
     tb = (run.path/'targets.npz').read_bytes()
     if hashlib.sha256(tb).hexdigest() != run.meta['targets_sha']: raise ValueError(f'{run.path/"targets.npz"} is corrupt (checksum differs from run.json)')
     (dest/'targets.npz').write_bytes(tb)
-    for m in (m for k in names for m in run.models()[k]):
+    models = run.models()   # once: each call reads every member's config
+    for m in (m for k in names for m in models[k]):
         for f in m.files():
             (dest/'members'/m.id/f).parent.mkdir(parents=True, exist_ok=True)
             (dest/'members'/m.id/f).write_bytes(m.read(f))
