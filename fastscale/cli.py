@@ -14,7 +14,6 @@ __all__ = ['main']
 def _assets(args):
     "List the offline assets; fetch the ones named."
     from fastscale.assets import ASSETS, AssetError, list_assets, get_asset, fastscale_home
-    from fastscale.assets import ASSETS, AssetError, list_assets, get_asset, fastscale_home
     names = list(ASSETS) if args.fetch == ['all'] else (args.fetch or [])
     for n in names:
         if n not in ASSETS: raise AssetError(f'asset {n!r} is unknown; expected one of: all, {", ".join(ASSETS)}')
@@ -96,10 +95,18 @@ def _memory(args):
     from fastscale.core import fmt_size, parse_size
     try: accums = [int(a) for a in args.accum.split(',')]
     except ValueError: raise ValueError(f'--accum {args.accum!r}: expected integers separated by commas, e.g. 1,2,4,8') from None
-    sizes = [int(s) if 'x' not in s else tuple(int(v) for v in s.split('x')) for s in args.size]
+    try: sizes = [int(s) if 'x' not in s else tuple(int(v) for v in s.split('x')) for s in args.size]
+    except ValueError: raise ValueError(f'--size {" ".join(args.size)!r}: expected sizes like 224 or 192x256') from None
     import timm
+    from fastscale.vision import check_size, has_batchnorm
     for a in args.arch:
         if not timm.is_model(a): raise ValueError(f'--arch {a!r} is not a timm architecture (e.g. resnet18, tf_efficientnet_lite0)')
+        for s in sizes: check_size(a, s)   # before minutes of probing
+    one, bn = [x for x in accums if x == args.bs], [a for a in args.arch if has_batchnorm(a)]
+    if one and bn:   # micro-batches of one image: BatchNorm cannot train on them
+        accums = [x for x in accums if x not in one]
+        if not accums: raise ValueError(f'--bs {args.bs} --accum {args.accum}: micro-batches of one image cannot train the BatchNorm layers of {", ".join(bn)}; use a micro-batch of 2 or more')
+        print(f'accum {one[0]} left out: micro-batches of one image cannot train the BatchNorm layers of {", ".join(bn)}')
     df = memory_table(args.arch, sizes, accums, args.bs, args.budget, plot=bool(args.plot), show=True)
     print(df.drop(columns='peak').to_string(index=False))
     if args.budget:
@@ -121,9 +128,9 @@ def _parser():
                        'About 10 minutes on 2 CPU cores; running it again reuses finished members.')
     d.add_argument('task', nargs='?', default='vision', choices=['vision', 'text'], help='vision (default) or text')
     d.add_argument('--out', default='fastscale-demo', help='folder for the run, report and submission (default: %(default)s)')
-    d.add_argument('--full', action='store_true', help='all the data and more epochs (much longer)')
+    d.add_argument('--full', action='store_true', help='all the data and more epochs; text adds an MPNet-base member (much longer)')
     d.add_argument('--rows', type=int, help='training rows (default 1600 digits / 4800 snippets)')
-    d.add_argument('--epochs', type=int, help='epochs per member (default 3 vision / 1 text; 2 text with --full)')
+    d.add_argument('--epochs', type=int, help='epochs per member (default 3 vision / 1 text; 2 text with --full, MPNet 1)')
     d.set_defaults(fn=_demo)
     t = sub.add_parser('train', help='train the members of a job config (YAML), then ensemble them',
                        description='Train every member of a job config into its run (finished members are reused), then fit and '

@@ -8,7 +8,8 @@ import time, inspect, warnings, importlib
 from pathlib import Path
 import numpy as np, pandas as pd, yaml
 from sklearn.model_selection import train_test_split
-from .core import IN_TEST, fmt_size
+from .core import IN_TEST, fmt_size, check_int
+from .member import check_train_args
 from .run import Run, _TASK_MODULES
 from .ensemble import Ensemble
 from .distributed import main_first
@@ -47,6 +48,9 @@ def load_config(config:str|Path|dict # a YAML file, or the config as a dict
         raise ValueError(f'config data: expected a source string or a mapping with some of {list(_DATA)}; got {data!r}')
     cfg['data'] = {**_DATA, **data}
     if cfg['data']['source'] is None: raise ValueError('config data needs source: (an asset name, a folder or a CSV file)')
+    for k in ('rows', 'test_rows'):
+        if cfg['data'][k] is not None: check_int(cfg['data'][k], f'config data {k}')
+    check_int(cfg['data']['seed'], 'config data seed', 0, 2**32 - 1)
     split = cfg['split']
     if not isinstance(split, dict) or len(split) != 1 or not set(split) <= {'valid_pct', 'folds'}:
         raise ValueError(f'config split={split!r}: expected {{valid_pct: 0.2}} or {{folds: 5}}')
@@ -103,12 +107,16 @@ def check_member_args(task:str, # 'vision' or 'text'
     for where, kw in [('defaults', defaults)] + [(f"member {m.get('name') or m.get('arch') or m.get('model')!r}", m) for m in members]:
         bad = sorted(set(kw) - set(ok))
         if bad: raise ValueError(f"config {where}: unknown argument(s) {bad} of {trainer(task).__name__}; expected some of {ok}")
+        try: check_train_args(trainer(task), kw)   # values too: a bad one fails now, not after the members before it trained
+        except ValueError as e: raise ValueError(f'config {where}: {e}') from None
 
 # %% ../nbs/12_jobs.ipynb #d23a24df
-def _sample(df, n, label_col, seed):
+def _sample(df, n, label_col, seed, what='rows'):
     "A stratified sample of `n` rows (all rows when `n` is None or not smaller)."
     if n is None or n >= len(df): return df.reset_index(drop=True)
     strat = df[label_col] if label_col in df and df[label_col].value_counts().min() >= 2 else None
+    if strat is not None and n < (k := strat.nunique()):
+        raise ValueError(f'data {what}={n}: fewer than the {k} classes; a stratified sample keeps every class, so expected at least {k}')
     return train_test_split(df, train_size=n, stratify=strat, random_state=seed)[0].sort_index().reset_index(drop=True)
 
 def job_data(cfg:dict # from `load_config`
@@ -133,7 +141,7 @@ def job_data(cfg:dict # from `load_config`
         if c not in df: raise ValueError(f'data {src!r} has no column {c!r}; its columns are {list(df.columns)}')
     df = _sample(df, d['rows'], d['label_col'], d['seed'])
     if test is not None:
-        test = _sample(test, d['test_rows'], d['label_col'], d['seed'])
+        test = _sample(test, d['test_rows'], d['label_col'], d['seed'], 'test_rows')
         if job_id_col(cfg) not in test: test.insert(0, job_id_col(cfg), range(len(test)))
     return df, test, root
 
@@ -229,22 +237,24 @@ def demo_config(task:str='vision', # 'vision' (MNIST-5k) or 'text' (Rotten Tomat
                 out:str|Path='fastscale-demo', # folder of the run, report and submission
                 full:bool=False, # all the data, more epochs
                 rows:int|None=None, # training rows (default: 1,600 digits / 4,800 snippets; all when `full`)
-                epochs:int|None=None # epochs (default 3 vision; text 1, or 2 when `full`)
+                epochs:int|None=None # epochs (default 3 vision; text 1, or 2 when `full`, MPNet 1)
                )->dict:
-    "The job config of `fastscale demo`: a 3-member ensemble with accumulation and TTA."
+    "The job config of `fastscale demo`: a 3-member ensemble with accumulation and TTA (text `full`: and MPNet-base)."
     if task not in ('vision', 'text'): raise ValueError(f"demo task={task!r}: expected 'vision' or 'text'")
     run = str(Path(out)/'run')
     if task == 'vision':
-        return dict(task='vision', run=run, data=dict(source='mnist5k', rows=None if full else rows or 1600, test_rows=None if full else 500),
-                    defaults=dict(bs=32, epochs=epochs or 3, n_tta=4, do_flip=False, lr=1e-2, finetune=False),
+        return dict(task='vision', run=run, data=dict(source='mnist5k', rows=None if full else 1600 if rows is None else rows, test_rows=None if full else 500),
+                    defaults=dict(bs=32, epochs=3 if epochs is None else epochs, n_tta=4, do_flip=False, lr=1e-2, finetune=False),
                     members={'tf_efficientnet_lite0': [dict(item='squish 48', size=48, accum=2, name='lite0-48'),
                                                        dict(item='crop 44x52', size=[40, 48], accum=4, name='lite0-rect')],
                              'resnet18': [dict(size=32, pretrained=False, finetune=False, lr=3e-3, name='resnet18-scratch')]})
-    return dict(task='text', run=run, data=dict(source='rotten_tomatoes', rows=None if full else rows or 4800, test_rows=None if full else 1000),
-                defaults=dict(bs=32, epochs=epochs or (2 if full else 1)),
-                members={'minilm': [dict(max_len=64, accum=2, lr=1e-4, sched='cosine', name='minilm-64-cos'),
-                                    dict(max_len=128, accum=4, lr=1.5e-4, sched='linear', freeze_embeddings=True, name='minilm-128-frozen'),
-                                    dict(max_len=32, accum=2, lr=1e-4, sched='one_cycle', tta=['head', 'tail'], seed=7, name='minilm-32-headtail')]})
+    minilms = [dict(max_len=64, accum=2, lr=1e-4, sched='cosine', name='minilm-64-cos'),
+               dict(max_len=128, accum=4, lr=1.5e-4, sched='linear', freeze_embeddings=True, name='minilm-128-frozen'),
+               dict(max_len=32, accum=2, lr=1e-4, sched='one_cycle', tta=['head', 'tail'], seed=7, name='minilm-32-headtail')]
+    # full: a stronger, different member first (5x MiniLM's cost per epoch, so one epoch); MiniLMs alone stop near 0.837
+    big = {'mpnet': [dict(max_len=64, accum=2, lr=4e-5, sched='cosine', epochs=1 if epochs is None else epochs, name='mpnet-64-cos')]} if full else {}
+    return dict(task='text', run=run, data=dict(source='rotten_tomatoes', rows=None if full else 4800 if rows is None else rows, test_rows=None if full else 1000),
+                defaults=dict(bs=32, epochs=(2 if full else 1) if epochs is None else epochs), members={**big, 'minilm': minilms})
 
 # %% ../nbs/12_jobs.ipynb #cb4dddeb
 def demo(task:str='vision', # 'vision' or 'text'

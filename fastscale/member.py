@@ -4,7 +4,7 @@
 
 # %% ../nbs/08a_member.ipynb #d332523b
 from __future__ import annotations
-import time, inspect, functools
+import time, inspect, functools, math, numbers
 from dataclasses import dataclass
 from typing import Callable
 import numpy as np, torch
@@ -12,15 +12,15 @@ from fastai.learner import Learner, Recorder
 from fastai.callback.core import Callback
 from fastai.callback.tracker import TrackerCallback, EarlyStoppingCallback
 import fastai.callback.schedule   # Learner.lr_find
-from .core import reset_peak, peak_mem, fmt_size
+from .core import reset_peak, peak_mem, fmt_size, check_int
 from .accum import NaNGuard
 from .sync import timed_progress
 from .distributed import ddp_ctx, is_main, barrier, solo
 from .run import Run, Member
 
 # %% auto #0
-__all__ = ['NOT_CONFIG', 'History', 'KeepBest', 'find_lr', 'Recipe', 'model_bytes', 'load_model_bytes', 'fit_member',
-           'member_config', 'member_trainer']
+__all__ = ['NOT_CONFIG', 'TRAIN_RULES', 'History', 'KeepBest', 'find_lr', 'Recipe', 'model_bytes', 'load_model_bytes',
+           'fit_member', 'member_config', 'check_train_args', 'member_trainer']
 
 # %% ../nbs/08a_member.ipynb #27d423b9
 class History(Callback):
@@ -179,6 +179,39 @@ def member_config(fn:Callable, # the trainer (its signature says which arguments
         cfg[k] = _json_value(k, describe[k](args[k]) if k in describe else args[k])
     return cfg
 
+# %% ../nbs/08a_member.ipynb #d4673d59
+def _check_real(lo, hi, lo_open=False, hi_open=False):
+    "A rule: a finite real in the range, as a float."
+    def rule(v, k):
+        ok = isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_)) and math.isfinite(v)
+        if ok and (v > lo if lo_open else v >= lo) and (v < hi if hi_open else v <= hi): return float(v)
+        raise ValueError(f"{k}={v!r}: expected a number in {'(' if lo_open else '['}{lo}, {hi}{')' if hi_open else ']'}")
+    return rule
+
+def _check_lr(v, k):
+    if v == 'find': return v
+    try: return _check_real(0, math.inf, lo_open=True, hi_open=True)(v, k)
+    except ValueError: raise ValueError(f"{k}={v!r}: expected a learning rate > 0 or 'find'") from None
+
+TRAIN_RULES = dict(bs=lambda v, k: check_int(v, k, 1), accum=lambda v, k: check_int(v, k, 1), epochs=lambda v, k: check_int(v, k, 1),
+                   seed=lambda v, k: check_int(v, k, 0, 2**32 - 1), n_tta=lambda v, k: check_int(v, k, 1), max_len=lambda v, k: check_int(v, k, 1),
+                   early_stop=lambda v, k: None if v is None else check_int(v, k, 1), pad_multiple=lambda v, k: None if v is None else check_int(v, k, 1), lr=_check_lr,
+                   wd=_check_real(0, math.inf, hi_open=True), beta=_check_real(0, 1), warmup=_check_real(0, 1, hi_open=True),
+                   min_scale=_check_real(0, 1, lo_open=True))
+
+def check_train_args(fn:Callable, # the trainer: its parameters annotated `bool` must be given booleans
+                     args:dict # its arguments (all, or the ones a config sets)
+                    )->dict:
+    "`args` with the values every trainer shares checked (`TRAIN_RULES`, booleans) and normalised (numpy scalars to Python); a ValueError names the first bad one."
+    params, out = inspect.signature(fn).parameters, dict(args)
+    for k, v in args.items():
+        if k in TRAIN_RULES and k in params: out[k] = TRAIN_RULES[k](v, k)
+        elif k in params and params[k].annotation in (bool, 'bool'):
+            if not isinstance(v, (bool, np.bool_)): raise ValueError(f'{k}={v!r}: expected True or False')
+            out[k] = bool(v)
+    return out
+
+
 # %% ../nbs/08a_member.ipynb #e0c365c6
 def member_trainer(task:str, # stored in each config; names the trainer that can rebuild the member
                    name:Callable, # `name(args)`: the default model name, from the bound arguments
@@ -195,7 +228,7 @@ def member_trainer(task:str, # stored in each config; names the trainer that can
             try: ba = sig.bind(*args, **kwargs)
             except TypeError as e: raise TypeError(f'{build.__name__}(): {e}') from None
             ba.apply_defaults()
-            a = dict(ba.arguments)
+            a = check_train_args(build, dict(ba.arguments))
             if a['fold'] != 'all' and a.get('name') is None: a['name'] = name(a)
             return a
         def config(a): return member_config(build, a, task, describe)

@@ -21,8 +21,8 @@ from .member import Recipe, member_trainer, load_model_bytes, find_lr
 from .run import rebuilder
 
 # %% auto #0
-__all__ = ['check_images', 'image_df', 'vision_dls', 'vision_model_learner', 'check_size', 'predict_tta', 'recalibrate',
-           'resize_spec', 'resize_item', 'train_vision', 'rebuild_vision', 'tune_tta']
+__all__ = ['check_images', 'image_df', 'vision_dls', 'vision_model_learner', 'check_size', 'has_batchnorm', 'check_micro_batch',
+           'predict_tta', 'recalibrate', 'resize_spec', 'resize_item', 'train_vision', 'rebuild_vision', 'tune_tta']
 
 # %% ../nbs/03_vision.ipynb #d7c2c127
 _IMG_EXTS = {'.png', '.jpg', '.jpeg', '.bmp', '.gif', '.webp', '.tif', '.tiff'}
@@ -189,6 +189,23 @@ def check_size(arch:str, # a timm architecture name
     hint = f'the smallest square size it accepts is {ok}x{ok}' if ok else 'no size up to 384 worked: check the architecture'
     raise ValueError(f'size={size!r}: {arch} cannot take {h}x{w} images ({hint}); make the size (and item transform) at least that')
 
+# %% ../nbs/03_vision.ipynb #501cae19
+@functools.lru_cache(maxsize=64)
+def has_batchnorm(arch:str # a timm architecture name
+                 )->bool:
+    "Whether `arch` has BatchNorm layers (built once, without weights)."
+    import timm
+    return any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in timm.create_model(arch, pretrained=False, num_classes=0).modules())
+
+def check_micro_batch(arch:str, # a timm architecture name
+                      bs:int, accum:int # effective batch (on this process) and micro-batches per step
+                     ):
+    "Refuse a micro-batch of one image for an `arch` with BatchNorm layers: their training statistics need 2+ values per channel."
+    if bs // accum == 1 and has_batchnorm(arch):
+        raise ValueError(f"bs={bs}, accum={accum}: micro-batches of one image cannot train {arch}'s BatchNorm layers (2+ values per channel); "
+                         'use a micro-batch (bs // accum) of 2 or more')
+
+
 # %% ../nbs/03_vision.ipynb #50b36e6d
 def predict_tta(learn, dl, # a fitted Learner and the DataLoader to predict
                 tta:bool=True, n:int=4, beta:float=0.25, # TTA on/off, augmented passes, weight of the plain prediction
@@ -228,14 +245,17 @@ def resize_spec(item # None, a fastai `Resize`, or a spec such as 'squish 48' or
 def resize_item(spec # None, a `Resize`, or 'METHOD SIZE [PAD_MODE]' (METHOD squish, crop or pad; SIZE 48 or HxW)
                ):
     "A fastai `Resize` from a spec (a transform is returned as it is); None keeps the default `Resize(size)`."
-    if spec is None or not isinstance(spec, str): return spec
+    if spec is None: return spec
+    if not isinstance(spec, str):
+        if callable(spec): return spec
+        raise ValueError(f"item={spec!r}: expected None, a transform such as Resize(48, method='squish'), or a spec like 'squish 48'")
     if spec.startswith('custom: '): raise ValueError(f'item={spec!r} was a custom transform: only Resize items can be rebuilt from a config; pass the transform again')
     parts = spec.split()
     try:
         method, sz, *pad = parts if len(parts) >= 2 else ('crop', *parts)
         sz = tuple(int(v) for v in sz.lower().split('x'))
-        if method not in _METHODS or len(sz) not in (1, 2) or min(sz) <= 0 or len(pad) > 1: raise ValueError
-    except ValueError: raise ValueError(f"item={spec!r}: expected 'METHOD SIZE' with METHOD squish, crop or pad and SIZE like 48 or 44x52") from None
+        if method not in _METHODS or len(sz) not in (1, 2) or min(sz) <= 0 or len(pad) > 1 or (pad and pad[0] not in ('zeros', 'border', 'reflection')): raise ValueError
+    except ValueError: raise ValueError(f"item={spec!r}: expected 'METHOD SIZE [PAD_MODE]' with METHOD squish, crop or pad, SIZE like 48 or 44x52, PAD_MODE zeros, border or reflection") from None
     return Resize(sz[0] if len(sz) == 1 else sz, method=method, **(dict(pad_mode=pad[0]) if pad else {}))
 
 def _check_rows(run, df, test_df, label_col):
@@ -295,6 +315,7 @@ def train_vision(arch:str, # a timm architecture name, e.g. 'tf_efficientnet_lit
     valid_idx = run.splits(fold)[1]
     nw = (0 if IN_TEST else None) if num_workers is None else num_workers
     rbs = rank_bs(bs, accum)   # under torchrun each rank loads its share of every step
+    check_micro_batch(arch, rbs, accum)
     it = resize_item(item)
     dls = vision_dls(df, tuple(hw), valid_idx, root=root, item=it, bs=rbs, accum=accum, vocab=run.vocab, min_scale=min_scale, do_flip=do_flip,
                      aug=aug, cache=cache, label_col=label_col, seed=seed, **({} if nw is None else dict(num_workers=nw)))

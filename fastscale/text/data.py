@@ -81,7 +81,8 @@ def join_fields(df:pd.DataFrame, # the rows
                 template:str # a `str.format` template naming columns, e.g. 'KEYWORD: {keyword} TEXT: {text}'
                )->pd.Series:
     "One string per row of `df`: `template` with each `{column}` filled in, missing values as ''."
-    cols = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
+    try: cols = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
+    except (ValueError, TypeError) as e: raise ValueError(f'template={template!r} is not a str.format template: {e}') from None
     if not cols or any(c == '' or c.isdigit() for c in cols): raise ValueError(f'template={template!r} must name columns, e.g. {{text}}')
     cols = list(dict.fromkeys(cols))
     missing = [c for c in cols if c not in df.columns]
@@ -242,7 +243,7 @@ def _split(n, y, run, fold, valid_idx, valid_pct, seed)->tuple:
     if run is not None:
         if valid_idx is not None: raise ValueError('pass run= or valid_idx=, not both')
         if len(run.targets) != n: raise ValueError(f'df has {n} rows but the run was made on {len(run.targets)}')
-        if not np.array_equal(np.asarray(run.targets), y): raise ValueError("df's labels differ from the run's (same rows, same order?)")
+        if not np.array_equal(np.asarray(run.targets), y): raise ValueError("df's labels differ from the run's (same rows, same order, same label_col and label_delim?)")
         return run.splits(fold)
     if valid_idx is None:
         if valid_pct is None: raise ValueError('valid_pct=None: pass run=, valid_idx= or valid_pct= to say which rows validate')

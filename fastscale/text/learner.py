@@ -213,7 +213,7 @@ from ..core import set_seed, pick_device
 from ..metrics import score, fit_thresholds
 from ..run import Run, Member, rebuilder
 from .data import text_dls, TokenDataLoaders, TextDL, TokenDataset, _pad_id, _tok_pipeline
-from ..predict import predict_texts
+from ..predict import predict_texts, WINDOWS
 from ..accum import GradAccum
 from ..distributed import rank_bs
 from ..member import Recipe, member_trainer, find_lr
@@ -237,6 +237,11 @@ def _check_text_rows(a):
         raise ValueError(f'test_df has {len(test_df)} rows but the run was made with {run.n_test} test rows')
     if a['tokenizer'] is None and not isinstance(a['model'], (str, Path)):
         raise ValueError('tokenizer=None: pass a tokenizer (or its folder) when model is not a folder or hub name')
+    hows = [a['tta']] if isinstance(a['tta'], str) else a['tta']
+    if a['tta'] is not None and (not isinstance(hows, (list, tuple)) or not hows or any(h not in WINDOWS for h in hows)):
+        raise ValueError(f"tta={a['tta']!r}: expected None, one of {WINDOWS} or a list of them")
+    for k in ('template', 'label_delim'):
+        if not (a[k] is None or isinstance(a[k], str) and a[k]): raise ValueError(f'{k}={a[k]!r}: expected None or a non-empty string')
 
 # %% ../../nbs/05_text_learner.ipynb #t6c04a14
 MIN_STEPS = 50   # optimizer steps below which `train_text` warns that the fit is too short to learn
