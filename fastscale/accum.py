@@ -309,9 +309,12 @@ def _probe_accums(make_learner, bs, accums, probe, budget, show):
     accums = list(accums) if accums else [2**i for i in range(bs.bit_length()) if bs % 2**i == 0]
     plan, rows = [(a, accum_plan(bs, a)) for a in accums], []  # a bad accum fails before any probe runs
     for a, m in (progress_bar(plan, leave=False) if show else plan):
-        peak = probe(make_learner, m)
+        try: peak, why = probe(make_learner, m), None
+        except (RuntimeError, ValueError) as e:   # torch's BatchNorm refuses to train on one value per channel
+            if m != 1 or 'more than 1 value per channel' not in str(e): raise
+            peak, why = None, 'cannot train: BatchNorm needs 2+ a micro-batch'
         fits = peak is not None and (budget is None or peak <= budget)
-        rows.append(dict(accum=a, micro_bs=m, peak=peak, memory=fmt_size(peak) if peak is not None else 'out of memory', fits=fits))
+        rows.append(dict(accum=a, micro_bs=m, peak=peak, memory=why or (fmt_size(peak) if peak is not None else 'out of memory'), fits=fits))
         if budget is not None and fits: break
     return rows
 

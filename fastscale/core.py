@@ -203,6 +203,7 @@ def atomic_write(path:str|Path, # file to (over)write
     if isinstance(data, (dict, list)): data = json.dumps(data, indent=2, default=str)
     if isinstance(data, str): data = data.encode()
     if not isinstance(data, (bytes, bytearray)): raise TypeError(f'data is a {type(data).__name__}; expected bytes, str, dict or list')
+    if path.is_dir(): raise ValueError(f'path={str(path)!r} is a folder; expected the path of a file to write')
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     try:

@@ -209,6 +209,12 @@ def ensemble_job(run:Run|str|Path, # a run (or its directory) with DONE members
                  show:bool=True # print the table
                 )->pd.DataFrame:
     "Fit a run's ensemble, score members and weightings, write report, plots and submission; the scores table."
+    if out is not None and (not isinstance(out, (str, Path)) or Path(out).is_file()): raise ValueError(f'out={out!r}: expected a folder (to create or write into)')
+    if submission is not None and (not isinstance(submission, (str, Path)) or Path(submission).name in ('', '.', '..')):
+        raise ValueError(f'submission={submission!r}: expected a file name in out, or None')
+    for k, v in (('id_col', id_col), ('target_col', target_col)):   # before anything is written: no half-written `out`
+        if not isinstance(v, str) or not v: raise ValueError(f'{k}={v!r}: expected a non-empty column name')
+    if id_col == target_col: raise ValueError(f'id_col and target_col are both {id_col!r}: the submission needs two different column names')
     run = run if isinstance(run, Run) else Run(run)
     models = run.models()   # reads every member's config once
     if len(models) == 0: raise ValueError(f'{run.path} has no DONE members to ensemble; train some first')

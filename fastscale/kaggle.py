@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_kaggle.ipynb #5979eda8
 from __future__ import annotations
-import os
+import os, io
 from pathlib import Path
 import numpy as np, pandas as pd
 from fastcore.basics import patch
@@ -46,10 +46,12 @@ def setup_comp(competition:str, # the competition's slug, e.g. 'titanic'
     finally: os.chdir(cwd)
 
 # %% ../nbs/10_kaggle.ipynb #7f57bc79
+_COMPRESSION = {'.gz': 'gzip', '.zip': 'zip', '.bz2': 'bz2', '.xz': 'xz'}
+
 def submission(preds:Ensemble|np.ndarray, # an ensemble (its test predictions), or (n, c) probabilities
                ids=None, # one id per test row (default: the run's test ids)
                vocab:list|None=None, # class names (default: the ensemble's)
-               path:str|Path|None='submission.csv', # CSV to write; None: only return the DataFrame
+               path:str|Path|None='submission.csv', # CSV to write (compressed when it ends .gz, .zip, .bz2 or .xz); None: only return the DataFrame
                id_col:str='id', # name of the id column
                target_col:str='label', # name of the target column ('names', or 'index'/'proba' single-label)
                fmt:str='names', # 'names', 'index' or 'proba' (see the table above)
@@ -57,16 +59,22 @@ def submission(preds:Ensemble|np.ndarray, # an ensemble (its test predictions), 
                thresh=0.5, # multi-label threshold(s) for arrays; an ensemble uses its fitted thresholds
                label_delim:str=' ')->pd.DataFrame: # joins label names, multi-label 'names'
     "Write a competition submission CSV from an ensemble or from test probabilities."
+    for k, v in (('id_col', id_col), ('target_col', target_col), ('label_delim', label_delim)):
+        if not isinstance(v, str) or not v: raise ValueError(f'{k}={v!r}: expected a non-empty string')
+    if vocab is not None and (isinstance(vocab, (str, bytes, dict)) or not hasattr(vocab, '__len__')): raise ValueError(f'vocab={vocab!r}: expected one class name per column')
+    if ids is not None and (isinstance(ids, (str, bytes, dict)) or not hasattr(ids, '__len__')): raise ValueError(f'ids={ids!r:.60}: expected one id per test row')
     if isinstance(preds, Ensemble):
         vocab = preds.vocab if vocab is None else vocab
         ids = preds.test_ids if ids is None else ids
         multi, thresh, preds = preds.multi, preds.thresholds if preds.multi else thresh, preds.predict()
-    probs, multi = np.asarray(preds, dtype=float), bool(multi)
-    if probs.ndim != 2: raise ValueError(f'preds has shape {probs.shape}; expected (n, c) probabilities')
+    try: probs, multi = np.asarray(preds, dtype=float), bool(multi)
+    except (TypeError, ValueError): raise ValueError(f'preds={preds!r:.60}: expected (n, c) probabilities (numbers)') from None
+    if probs.ndim != 2 or not len(probs): raise ValueError(f'preds has shape {probs.shape}; expected (n, c) probabilities of at least one test row')
     if ids is None: raise ValueError('ids is None: pass one id per test row (or create the run with test=df, id_col=...)')
     if len(ids) != len(probs): raise ValueError(f'{len(ids)} ids for {len(probs)} rows of predictions')
     vocab = list(range(probs.shape[1])) if vocab is None else list(vocab)
     if len(vocab) != probs.shape[1]: raise ValueError(f'vocab has {len(vocab)} classes, preds have {probs.shape[1]} columns')
+    if len({str(v) for v in vocab}) < len(vocab) or '' in map(str, vocab): raise ValueError(f'vocab={vocab!r}: expected one distinct, non-empty name per column')
     hard = decode(probs, multi, thresh)
     cols = [str(v) for v in vocab]
     if fmt == 'names':
@@ -75,8 +83,16 @@ def submission(preds:Ensemble|np.ndarray, # an ensemble (its test predictions), 
     elif fmt == 'index': df = pd.DataFrame(hard, columns=cols) if multi else pd.DataFrame({target_col: hard})
     elif fmt == 'proba': df = pd.DataFrame({target_col: probs[:, 1]}) if not multi and len(vocab) == 2 else pd.DataFrame(probs, columns=cols)
     else: raise ValueError(f"fmt={fmt!r}; expected 'names', 'index' or 'proba'")
+    if id_col in df.columns: raise ValueError(f'id_col={id_col!r} is also a column of the submission {list(df.columns)}: name the ids otherwise')
     df.insert(0, id_col, list(ids))
-    if path is not None: atomic_write(path, df.to_csv(index=False))
+    if path is not None:
+        comp = _COMPRESSION.get(Path(path).suffix.lower())
+        if comp is None: data = df.to_csv(index=False)
+        else:   # a compressed CSV, as its suffix says (Kaggle takes them); no timestamp in gzip's header: same bytes each time
+            buf = io.BytesIO()
+            df.to_csv(buf, index=False, compression=dict(method=comp, **({'archive_name': Path(path).stem} if comp == 'zip' else {'mtime': 0} if comp == 'gzip' else {})))
+            data = buf.getvalue()
+        atomic_write(path, data)
     return df
 
 # %% ../nbs/10_kaggle.ipynb #90f3ce2c

@@ -29,7 +29,11 @@ def decode(probs, # (n, c) probabilities
            thresh:float|np.ndarray=0.5): # threshold(s) for multi-label, one per label or shared
     "Hard predictions: class index (argmax) for single-label, 0/1 per label (`probs >= thresh`) for multi-label."
     probs = np.asarray(probs)
-    return (probs >= np.asarray(thresh)).astype(int) if multi else probs.argmax(-1)
+    if not multi: return probs.argmax(-1)
+    try: th = np.asarray(thresh, dtype=float); ok = np.broadcast_shapes(th.shape, probs.shape) == probs.shape and ((th >= 0) & (th <= 1)).all()
+    except (TypeError, ValueError): ok = False
+    if not ok: raise ValueError(f'thresh={thresh!r:.80}: expected a threshold in [0, 1], one per label ({probs.shape[-1]}), or one per prediction')
+    return (probs >= th).astype(int)
 
 # %% ../nbs/07_metrics.ipynb #17d87c14
 def probs_accuracy(targs, # (n,) class indices or (n, c) 0/1
