@@ -55,8 +55,7 @@ def load_config(config:str|Path|dict # a YAML file, or the config as a dict
     if not isinstance(split, dict) or len(split) != 1 or not set(split) <= {'valid_pct', 'folds'}:
         raise ValueError(f'config split={split!r}: expected {{valid_pct: 0.2}} or {{folds: 5}}')
     if not isinstance(cfg['defaults'], dict): raise ValueError(f"config defaults={cfg['defaults']!r}: expected a mapping of train arguments")
-    cfg['members'] = member_list(cfg['members'], cfg['task'])
-    check_member_args(cfg['task'], cfg['members'], cfg['defaults'])
+    cfg['members'], cfg['defaults'] = check_member_args(cfg['task'], member_list(cfg['members'], cfg['task']), cfg['defaults'])   # `lr: 1e-4` (a string in YAML) becomes 0.0001
     ens = cfg['ensemble'] or {}
     ens = dict(ens) if isinstance(ens, dict) else ens   # the caller's config stays as it was
     if not isinstance(ens, dict) or set(ens) - {'weights', 'out'}: raise ValueError(f"config ensemble={ens!r}: expected a mapping with weights: and/or out:")
@@ -101,14 +100,16 @@ def trainer(task:str # 'vision' or 'text'
 def check_member_args(task:str, # 'vision' or 'text'
                       members:list, # from `member_list`
                       defaults:dict # the config's `defaults:`
-                     ):
-    "Refuse, before anything trains, a member or default key that is not an argument its trainer takes."
+                     )->tuple:
+    "Refuse, before anything trains, a member or default key that is not an argument its trainer takes, or a bad value; `(members, defaults)` with values normalised."
     ok = [k for k in inspect.signature(trainer(task)).parameters if k not in _SET_BY_JOB]
+    out = []
     for where, kw in [('defaults', defaults)] + [(f"member {m.get('name') or m.get('arch') or m.get('model')!r}", m) for m in members]:
         bad = sorted(set(kw) - set(ok))
         if bad: raise ValueError(f"config {where}: unknown argument(s) {bad} of {trainer(task).__name__}; expected some of {ok}")
-        try: check_train_args(trainer(task), kw)   # values too: a bad one fails now, not after the members before it trained
+        try: out.append(check_train_args(trainer(task), kw))   # values too: a bad one fails now, not after the members before it trained
         except ValueError as e: raise ValueError(f'config {where}: {e}') from None
+    return out[1:], out[0]
 
 # %% ../nbs/12_jobs.ipynb #d23a24df
 def _sample(df, n, label_col, seed, what='rows'):

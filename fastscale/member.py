@@ -181,15 +181,18 @@ def member_config(fn:Callable, # the trainer (its signature says which arguments
 
 # %% ../nbs/08a_member.ipynb #d4673d59
 def _check_real(lo, hi, lo_open=False, hi_open=False):
-    "A rule: a finite real in the range, as a float."
+    "A rule: a finite real in the range, as a float (YAML reads `1e-4` as a string: a string that is a number counts as one)."
     def rule(v, k):
+        if isinstance(v, str):
+            try: v = float(v)
+            except ValueError: pass
         ok = isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_)) and math.isfinite(v)
         if ok and (v > lo if lo_open else v >= lo) and (v < hi if hi_open else v <= hi): return float(v)
         raise ValueError(f"{k}={v!r}: expected a number in {'(' if lo_open else '['}{lo}, {hi}{')' if hi_open else ']'}")
     return rule
 
 def _check_lr(v, k):
-    if v == 'find': return v
+    if isinstance(v, str) and v == 'find': return v
     try: return _check_real(0, math.inf, lo_open=True, hi_open=True)(v, k)
     except ValueError: raise ValueError(f"{k}={v!r}: expected a learning rate > 0 or 'find'") from None
 
@@ -210,7 +213,6 @@ def check_train_args(fn:Callable, # the trainer: its parameters annotated `bool`
             if not isinstance(v, (bool, np.bool_)): raise ValueError(f'{k}={v!r}: expected True or False')
             out[k] = bool(v)
     return out
-
 
 # %% ../nbs/08a_member.ipynb #e0c365c6
 def member_trainer(task:str, # stored in each config; names the trainer that can rebuild the member

@@ -30,9 +30,9 @@ def decode(probs, # (n, c) probabilities
     "Hard predictions: class index (argmax) for single-label, 0/1 per label (`probs >= thresh`) for multi-label."
     probs = np.asarray(probs)
     if not multi: return probs.argmax(-1)
-    try: th = np.asarray(thresh, dtype=float); ok = np.broadcast_shapes(th.shape, probs.shape) == probs.shape and ((th >= 0) & (th <= 1)).all()
+    try: th = np.asarray(thresh, dtype=float); ok = np.broadcast_shapes(th.shape, probs.shape) == probs.shape and not np.isnan(th).any()
     except (TypeError, ValueError): ok = False
-    if not ok: raise ValueError(f'thresh={thresh!r:.80}: expected a threshold in [0, 1], one per label ({probs.shape[-1]}), or one per prediction')
+    if not ok: raise ValueError(f'thresh={thresh!r:.80}: expected a threshold (a number), one per label ({probs.shape[-1]}), or one per prediction')
     return (probs >= th).astype(int)
 
 # %% ../nbs/07_metrics.ipynb #17d87c14
