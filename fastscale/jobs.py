@@ -102,12 +102,13 @@ def check_member_args(task:str, # 'vision' or 'text'
                       defaults:dict # the config's `defaults:`
                      )->tuple:
     "Refuse, before anything trains, a member or default key that is not an argument its trainer takes, or a bad value; `(members, defaults)` with values normalised."
-    ok = [k for k in inspect.signature(trainer(task)).parameters if k not in _SET_BY_JOB]
+    fn = trainer(task)
+    ok = [k for k in inspect.signature(fn).parameters if k not in _SET_BY_JOB]
     out = []
     for where, kw in [('defaults', defaults)] + [(f"member {m.get('name') or m.get('arch') or m.get('model')!r}", m) for m in members]:
         bad = sorted(set(kw) - set(ok))
-        if bad: raise ValueError(f"config {where}: unknown argument(s) {bad} of {trainer(task).__name__}; expected some of {ok}")
-        try: out.append(check_train_args(trainer(task), kw))   # values too: a bad one fails now, not after the members before it trained
+        if bad: raise ValueError(f"config {where}: unknown argument(s) {bad} of {fn.__name__}; expected some of {ok}")
+        try: out.append(check_train_args(fn, kw))   # values too: a bad one fails now, not after the members before it trained
         except ValueError as e: raise ValueError(f'config {where}: {e}') from None
     return out[1:], out[0]
 
@@ -213,8 +214,7 @@ def ensemble_job(run:Run|str|Path, # a run (or its directory) with DONE members
     if out is not None and (not isinstance(out, (str, Path)) or Path(out).is_file()): raise ValueError(f'out={out!r}: expected a folder (to create or write into)')
     if submission is not None and (not isinstance(submission, (str, Path)) or Path(submission).name in ('', '.', '..')):
         raise ValueError(f'submission={submission!r}: expected a file name in out, or None')
-    for k, v in (('id_col', id_col), ('target_col', target_col)):   # before anything is written: no half-written `out`
-        if not isinstance(v, str) or not v: raise ValueError(f'{k}={v!r}: expected a non-empty column name')
+    fastscale.kaggle.check_submission_cols(id_col, target_col)   # before anything is written: no half-written `out`
     if id_col == target_col: raise ValueError(f'id_col and target_col are both {id_col!r}: the submission needs two different column names')
     run = run if isinstance(run, Run) else Run(run)
     models = run.models()   # reads every member's config once

@@ -14,7 +14,7 @@ from .ensemble import Ensemble
 _all_ = ['iskaggle']    # re-exported
 
 # %% auto #0
-__all__ = ['kaggle_creds', 'setup_comp', 'submission', 'submit', 'iskaggle']
+__all__ = ['kaggle_creds', 'setup_comp', 'check_submission_cols', 'submission', 'submit', 'iskaggle']
 
 # %% ../nbs/10_kaggle.ipynb #ef0b5820
 def kaggle_creds()->str|None:
@@ -45,6 +45,14 @@ def setup_comp(competition:str, # the competition's slug, e.g. 'titanic'
     try: return Path(path)/fastkaggle.setup_comp(competition, install)
     finally: os.chdir(cwd)
 
+# %% ../nbs/10_kaggle.ipynb #be9f34e5
+def check_submission_cols(id_col:str, target_col:str, # the submission's column names
+                          label_delim:str=' ' # joins multi-label names
+                         ):
+    "Refuse column names (and a label separator) that are not non-empty strings, before anything is computed or written."
+    for k, v in (('id_col', id_col), ('target_col', target_col), ('label_delim', label_delim)):
+        if not isinstance(v, str) or not v: raise ValueError(f'{k}={v!r}: expected a non-empty string')
+
 # %% ../nbs/10_kaggle.ipynb #7f57bc79
 _COMPRESSION = {'.gz': 'gzip', '.zip': 'zip', '.bz2': 'bz2', '.xz': 'xz'}
 
@@ -59,8 +67,7 @@ def submission(preds:Ensemble|np.ndarray, # an ensemble (its test predictions), 
                thresh=0.5, # multi-label threshold(s) for arrays; an ensemble uses its fitted thresholds
                label_delim:str=' ')->pd.DataFrame: # joins label names, multi-label 'names'
     "Write a competition submission CSV from an ensemble or from test probabilities."
-    for k, v in (('id_col', id_col), ('target_col', target_col), ('label_delim', label_delim)):
-        if not isinstance(v, str) or not v: raise ValueError(f'{k}={v!r}: expected a non-empty string')
+    check_submission_cols(id_col, target_col, label_delim)
     if vocab is not None and (isinstance(vocab, (str, bytes, dict)) or not hasattr(vocab, '__len__')): raise ValueError(f'vocab={vocab!r}: expected one class name per column')
     if ids is not None and (isinstance(ids, (str, bytes, dict)) or not hasattr(ids, '__len__')): raise ValueError(f'ids={ids!r:.60}: expected one id per test row')
     if isinstance(preds, Ensemble):
