@@ -6,6 +6,7 @@
 from __future__ import annotations
 import os, sys, json, time, runpy, warnings, importlib
 from functools import partial
+from contextlib import nullcontext
 from typing import Callable
 import torch, torch.nn as nn, torch.distributed as dist
 import pandas as pd
@@ -19,10 +20,11 @@ from fastai.data.core import DataLoaders
 from fastai.learner import Learner
 from fastai.losses import CrossEntropyLossFlat
 from fastai.optimizer import Adam
-from .core import check_int, parse_size, fmt_size, pick_device, reset_peak, peak_mem, free_mem, child_peak_mem
+from .core import check_int, parse_size, fmt_size, pick_device, reset_peak, peak_mem, free_mem, child_peak_mem, expected_sync
 
 # %% auto #0
-__all__ = ['accum_plan', 'GradAccum', 'NaNGuard', 'cpu_probe', 'cuda_probe', 'find_accum', 'probe_learner', 'memory_table']
+__all__ = ['accum_plan', 'GradAccum', 'autocast_depth', 'NaNGuard', 'cpu_probe', 'cuda_probe', 'find_accum', 'probe_learner',
+           'memory_table']
 
 # %% ../nbs/02_accum.ipynb #b92dea09
 def accum_plan(bs:int, # effective batch size: samples per optimizer step
@@ -114,10 +116,23 @@ class GradAccum(Callback):
 # %% ../nbs/02_accum.ipynb #7e5bbac4
 def _spans(s, e, m): return [(i, min(i + m, e)) for i in range(s, e, m)]
 
+def _ddp()->int:
+    "Ranks in this process group (1 outside one)."
+    return dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
+
+def autocast_depth()->int:
+    "How many autocast contexts are open now (torch only counts them up and down)."
+    n = torch.autocast_increment_nesting(); torch.autocast_decrement_nesting()
+    return n - 1
+
 def _mp_exit(learn):
-    "Leave the autocast context that `MixedPrecision` entered for a forward pass that never finished."
+    "Leave the autocast context that `MixedPrecision` entered for a forward pass that never finished, and drop its cast weights."
+    # fastai enters autocast in before_batch and leaves it in after_loss: an error in between leaves it open, and later
+    # forwards in the process would run under it, on the fp16 copies of the weights cached before the error
     for cb in learn.cbs:
-        if isinstance(cb, MixedPrecision) and getattr(cb, 'autocast', None) is not None: cb.autocast.__exit__(None, None, None)
+        if isinstance(cb, MixedPrecision) and getattr(cb, 'autocast', None) is not None and autocast_depth() > 0: cb.autocast.__exit__(None, None, None)
+    torch.clear_autocast_cache()
+
 
 # %% ../nbs/02_accum.ipynb #3ce0e16b
 @patch
@@ -152,6 +167,7 @@ def _one_batch(self:GradAccum, i, b):
         except Exception as ex:
             if not _is_oom(ex): raise
             msg = (str(ex).strip().splitlines() or [type(ex).__name__])[0][:200]
+            if (w := _ddp()) > 1: self._ddp_oom(e - s, w, msg)
         # outside the except block the traceback, and the activations its frames hold, are released
         self._replan(e - s, msg)
         todo = [sp for a, z in [(s, e)] + todo for sp in _spans(a, z, self.mbs)]
@@ -164,6 +180,8 @@ def _replan(self:GradAccum, size:int, msg:str):
     self._exit_sync()
     if phase == 'forward': _mp_exit(self.learn)
     self.learn.pred = self.learn.loss_grad = None
+    # fastai's `loss` is a clone of `loss_grad` that keeps its graph: the failed pass's activations, until the next loss
+    if isinstance(getattr(self.learn, 'loss', None), torch.Tensor): self.learn.loss = self.learn.loss.detach()
     dropped = 0
     if phase != 'forward': dropped, self.count = self.count, 0; self._zero()  # .grad may hold part of the failed backward
     free_mem()
@@ -177,11 +195,25 @@ def _replan(self:GradAccum, size:int, msg:str):
     warnings.warn(f'GradAccum: out of memory in the {phase} pass at micro-batch {size}; now micro-batch {self.mbs}, still '
                   f'{self.n_acc} samples per step' + (f' (dropped the {dropped} samples of the window so far)' if dropped else ''))
 
+# %% ../nbs/02_accum.ipynb #f60794b3
+@patch
+def _ddp_oom(self:GradAccum, size:int, world:int, msg:str):
+    "Out of memory under DDP: refuse to re-plan alone, with what to launch instead."
+    # one rank cannot halve its micro-batches by itself: the others would wait in all-reduces it never joins (a hang
+    # until the timeout), and fastai's distributed loaders cannot be rebuilt with another batch size mid-fit
+    self._exit_sync(); _mp_exit(self.learn)
+    self.learn.pred = self.learn.loss_grad = self.learn.loss = None
+    self._zero(); self._unpatch(); free_mem()
+    raise RuntimeError(f'GradAccum: out of memory at micro-batch {size} on rank {dist.get_rank()} of {world}: re-planning needs every '
+                       f'rank to change together, so it is not done under DDP; launch again with twice the accum (micro-batch '
+                       f'{max(size // 2, 1)}), or choose it with find_accum first: {msg}')
+
 # %% ../nbs/02_accum.ipynb #b226552c
 class NaNGuard(Callback):
     "End the fit soon after a NaN/infinite training loss; `check()` then raises an error naming member, epoch and batch."
     order = GradAccum.order + 1   # checks `loss` (GradAccum's after_loss only rescales `loss_grad`), before backward and step
     every = 1.   # seconds between reads of the device flag (there is one at the end of every epoch too)
+    every_ddp = 64   # under DDP, micro-batches between reads: the same on every rank, whose clocks differ
     def __init__(self, member:str='model', # named in the error
                  every:float|None=None): # seconds between reads (default `NaNGuard.every`)
         self.member, self.bad = member, None
@@ -201,16 +233,25 @@ class NaNGuard(Callback):
             new = bad & ~self._flag
             self._loss, self._first, self._flag = torch.where(new, loss, self._loss), torch.where(new, self._k, self._first), self._flag | bad
         self._k += 1
-        if time.monotonic() - self._t >= self.every: self._read()
+        # under DDP every rank must read at the same micro-batch: one that stopped alone would leave the others waiting
+        # in the next all-reduce; a read there is a collective too, so every rank learns of a bad loss on any rank
+        if (self._k % self.every_ddp == 0) if _ddp() > 1 else (time.monotonic() - self._t >= self.every): self._read()
 
     def after_train(self): self._read()   # at least once an epoch
 
     def _read(self):
         self._t = time.monotonic()
-        if self._flag is None or not bool(self._flag): return   # the host read: once a second at most, and per epoch
+        if self._flag is None: return
+        flag = self._flag
+        if _ddp() > 1:
+            flag = flag.to(torch.int32)
+            dist.all_reduce(flag, op=dist.ReduceOp.MAX)
+        with expected_sync(): bad = bool(flag)   # the host read: once a second at most (every `every_ddp` micro-batches under DDP), and per epoch
+        if not bad: return
         lr = self.opt.hypers[-1].get('lr') if self.opt is not None else None
         epoch, batch = divmod(int(self._first), max(self.n_iter, 1))
-        self.bad = dict(epoch=epoch, batch=batch, loss=float(self._loss), lr=lr)
+        # a rank whose own losses were fine stops with the others: it names the rank that went bad
+        self.bad = dict(epoch=epoch, batch=batch, loss=float(self._loss), lr=lr) if bool(self._flag) else dict(other_rank=True, lr=lr)
         raise CancelFitException()
 
     def check(self):
@@ -218,8 +259,11 @@ class NaNGuard(Callback):
         if self.bad is None: return
         b = self.bad
         lr = '' if b['lr'] is None else f", lr {b['lr']:.3g}"
+        if b.get('other_rank'): raise FloatingPointError(f'{self.member}: the training loss became NaN or infinite on another rank{lr}; '
+                                                         'the member was not saved and the run can resume: lower the learning rate, check the inputs, or train in fp32')
         raise FloatingPointError(f"{self.member}: training loss became {b['loss']} at epoch {b['epoch']}, batch {b['batch']}{lr}; "
                                  'the member was not saved and the run can resume: lower the learning rate, check the inputs, or train in fp32')
+
 
 # %% ../nbs/02_accum.ipynb #b53b5692
 class _StopAfter(Callback):
@@ -286,14 +330,19 @@ def cuda_probe(make_learner:Callable, # `make_learner(bs)` -> Learner
                device=None # CUDA device (default: `pick_device()`)
               )->int|None:
     "Peak CUDA memory allocated (bytes) while building `make_learner(bs)` and training it `steps` steps; None on out-of-memory."
-    device, oom = pick_device(device), False
-    free_mem(); reset_peak(device)
-    try: _probe_run(make_learner(bs), steps, baseline)
-    except Exception as e:
-        if not _is_oom(e): raise
-        oom = True
-    peak = peak_mem(device)['peak']
-    free_mem()
+    device, oom, learn = pick_device(device), False, None
+    # `make_learner` puts the model on the current device: make `device` current, or cuda:1's peak would read ~0
+    with torch.cuda.device(device) if device.type == 'cuda' else nullcontext():
+        free_mem(); reset_peak(device)
+        try:
+            learn = make_learner(bs)
+            _probe_run(learn, steps, baseline)
+        except Exception as e:
+            if not _is_oom(e): raise
+            oom = True
+            if learn is not None: _mp_exit(learn)   # an OOM in an fp16 forward leaves fastai's autocast open
+        peak = peak_mem(device)['peak']
+        del learn; free_mem()
     return None if oom else peak
 
 def _default_probe(device=None):

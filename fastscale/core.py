@@ -5,12 +5,14 @@
 # %% ../nbs/00_core.ipynb #19860d33
 from __future__ import annotations
 import os, gc, sys, json, time, random, tempfile, resource, subprocess, re, numbers
+from contextlib import contextmanager
 from pathlib import Path
 import numpy as np, torch
 
 # %% auto #0
-__all__ = ['IN_TEST', 'iskaggle', 'pick_device', 'resolve_precision', 'parse_size', 'check_int', 'check_rows', 'check_frac',
-           'fmt_size', 'rss', 'reset_peak', 'peak_mem', 'report_mem', 'free_mem', 'child_peak_mem', 'atomic_write']
+__all__ = ['IN_TEST', 'iskaggle', 'launch_device', 'pick_device', 'bf16_native', 'resolve_precision', 'expected_sync',
+           'parse_size', 'check_int', 'check_rows', 'check_frac', 'fmt_size', 'rss', 'reset_peak', 'peak_mem',
+           'report_mem', 'free_mem', 'child_peak_mem', 'atomic_write']
 
 # %% ../nbs/00_core.ipynb #fbd13683
 IN_TEST = bool(os.environ.get('IN_TEST'))
@@ -20,34 +22,68 @@ iskaggle = os.environ.get('KAGGLE_KERNEL_RUN_TYPE', '')
 from fastai.torch_core import set_seed   # fastai's own: python, numpy, torch and every GPU; `reproducible=True` adds cuDNN's deterministic kernels
 
 # %% ../nbs/00_core.ipynb #6577f462
+def launch_device()->torch.device|None:
+    "This rank's device in a multi-process launch: its own GPU (`LOCAL_RANK`), else the CPU; None outside a launch or without CUDA."
+    if int(os.environ.get('WORLD_SIZE', 1)) <= 1 or not torch.cuda.is_available(): return None
+    n, local = torch.cuda.device_count(), int(os.environ.get('LOCAL_WORLD_SIZE', os.environ['WORLD_SIZE']))
+    if n >= local: return torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0)))
+    # one GPU per rank through CUDA_VISIBLE_DEVICES (SLURM's --gpus-per-task, a launcher per rank): every rank sees one
+    # GPU, its own, as cuda:0; counting GPUs against LOCAL_WORLD_SIZE would wrongly send them all to the CPU
+    visible = [d for d in os.environ.get('CUDA_VISIBLE_DEVICES', '').split(',') if d.strip()]
+    if n == 1 and len(visible) == 1: return torch.device('cuda', 0)
+    return torch.device('cpu')   # more ranks than GPUs: nccl needs a GPU per rank, so gloo, on the CPU
+
 def pick_device(device:str|torch.device|None=None # 'cuda', 'cuda:1', 'mps', 'cpu' or None to choose
                )->torch.device:
-    "The device to train on: `device`, else `$FASTSCALE_DEVICE`, else cuda > mps > cpu."
+    "The device to train on: `device`, else `$FASTSCALE_DEVICE`, else this rank's (`launch_device`), else cuda > mps > cpu."
     device = device or os.environ.get('FASTSCALE_DEVICE')
     if device is None:
+        if (d := launch_device()) is not None: return d
         if torch.cuda.is_available(): return torch.device('cuda')
         mps = getattr(torch.backends, 'mps', None)
         return torch.device('mps' if mps is not None and mps.is_available() else 'cpu')
     try: device = torch.device(device)
     except (RuntimeError, TypeError) as e: raise ValueError(f"device={device!r} is not a device; expected 'cuda', 'mps' or 'cpu'") from e
     if device.type == 'cuda' and not torch.cuda.is_available(): raise ValueError(f"device={str(device)!r} asked for, but CUDA is not available here")
+    # a bare 'cuda' in a launch is this rank's GPU, not whichever GPU is current before the process group sets it
+    if device.type == 'cuda' and device.index is None and (d := launch_device()) is not None and d.type == 'cuda': return d
     return device
 
+
 # %% ../nbs/00_core.ipynb #a84bb4e5
+def bf16_native(device:torch.device # a CUDA device
+               )->bool:
+    "Whether `device` runs bf16 in hardware (compute capability 8.0+: Ampere and later); a T4, P100 or V100 does not."
+    # `torch.cuda.is_bf16_supported()` counts emulation by default (yes on a T4: slow), and asks about the current device
+    if torch.version.hip: return torch.cuda.is_bf16_supported(including_emulation=False)
+    return torch.cuda.get_device_capability(device)[0] >= 8
+
 def resolve_precision(precision:str|None, # 'auto', 'fp16', 'bf16', 'fp32' or None
                       device:torch.device # where training runs
                      )->str|None:
     "The mixed precision that can run on `device` ('fp16', 'bf16' or None for fp32), with a one-line notice on fallback."
     if precision not in (None, 'auto', 'fp32', 'fp16', 'bf16'): raise ValueError(f"precision={precision!r}: expected 'auto', 'fp16', 'bf16', 'fp32' or None")
     if precision in (None, 'fp32'): return None
+    device = torch.device(device)
     if device.type != 'cuda':
         if precision != 'auto': print(f'precision={precision!r} needs a CUDA GPU: training in fp32 on {device.type}')
         return None
-    bf16 = torch.cuda.is_bf16_supported()
+    bf16 = bf16_native(device)
     if precision == 'auto': return 'bf16' if bf16 else 'fp16'
     if precision == 'bf16' and not bf16:
-        print("precision='bf16' is not supported by this GPU: training in fp16"); return 'fp16'
+        print("precision='bf16' is not run in hardware by this GPU (compute capability < 8.0): training in fp16"); return 'fp16'
     return precision
+
+
+# %% ../nbs/00_core.ipynb #a737de13
+@contextmanager
+def expected_sync():
+    "A host read meant to happen (on a timer, once an epoch): allowed inside, even under `torch.cuda.set_sync_debug_mode('error')`."
+    old = torch.cuda.get_sync_debug_mode() if torch.cuda.is_available() else 0
+    if old: torch.cuda.set_sync_debug_mode(0)
+    try: yield
+    finally:
+        if old: torch.cuda.set_sync_debug_mode(old)
 
 # %% ../nbs/00_core.ipynb #86fefa30
 _units = dict(b=1, kb=10**3, mb=10**6, gb=10**9, tb=10**12, kib=2**10, mib=2**20, gib=2**30, tib=2**40)

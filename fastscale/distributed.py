@@ -6,13 +6,14 @@
 from __future__ import annotations
 import os
 from contextlib import contextmanager
-import torch, torch.distributed as dist
+from datetime import timedelta
+import torch, torch.nn as nn, torch.distributed as dist
 from fastai.distributed import DistributedDL, DistributedTrainer
 from fastai.torch_core import rank_distrib, num_distrib, distrib_barrier
 
 # %% auto #0
-__all__ = ['world', 'rank', 'is_main', 'init_distributed', 'barrier', 'main_first', 'DDPDL', 'DDPTrainer', 'ddp_ctx', 'solo',
-           'rank_bs']
+__all__ = ['world', 'rank', 'is_main', 'init_distributed', 'barrier', 'main_first', 'DDPDL', 'revert_sync_batchnorm',
+           'DDPTrainer', 'ddp_ctx', 'solo', 'bcast', 'rank_bs']
 
 # %% ../nbs/11_distributed.ipynb #2f7fa33a
 def world()->int:
@@ -28,22 +29,27 @@ def is_main()->bool:
     return rank() == 0
 
 # %% ../nbs/11_distributed.ipynb #40e54532
-def init_distributed(backend:str|None=None # 'gloo' or 'nccl' (default: nccl with a GPU per rank, else gloo)
+def init_distributed(backend:str|None=None, # 'gloo' or 'nccl' (default: nccl when this rank has its own GPU, else gloo)
+                     timeout:float|None=None # minutes a rank waits in a collective (default `$FASTSCALE_DIST_TIMEOUT`, else 60)
                     )->bool:
     "Join the launch's process group (once); False outside a launch."
     if world() == 1: return False
     if dist.is_initialized(): return True
     from fastscale.core import pick_device
-    cuda = pick_device().type == 'cuda'
-    local = int(os.environ.get('LOCAL_WORLD_SIZE', world()))
-    shared = cuda and local > torch.cuda.device_count()   # nccl refuses two ranks on one GPU
+    dev = pick_device()   # `launch_device`: this rank's GPU, or the CPU when the ranks outnumber the GPUs
+    cuda = dev.type == 'cuda'
     if backend is None:
-        backend = 'gloo' if shared or not cuda else 'nccl'
-        if shared and is_main(): print(f'{local} ranks on {torch.cuda.device_count()} GPU(s): using the gloo backend (nccl needs a GPU per rank)')
+        backend = 'nccl' if cuda else 'gloo'
+        if not cuda and torch.cuda.is_available() and not os.environ.get('FASTSCALE_DEVICE') and is_main():
+            print(f"{os.environ.get('LOCAL_WORLD_SIZE', world())} ranks on {torch.cuda.device_count()} GPU(s): training on the CPU with gloo (nccl needs a GPU per rank)")
     if backend not in ('gloo', 'nccl'): raise ValueError(f"backend={backend!r}: expected 'gloo' or 'nccl'")
-    if cuda: torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', 0)) % torch.cuda.device_count())
-    dist.init_process_group(backend)
+    if cuda: torch.cuda.set_device(dev)
+    # the other ranks wait in a barrier while rank 0 recalibrates, predicts with TTA and saves: torch's 10 minutes (nccl)
+    # ended long runs there with a timeout, though nothing had hung
+    mins = float(timeout if timeout is not None else os.environ.get('FASTSCALE_DIST_TIMEOUT', 60))
+    dist.init_process_group(backend, timeout=timedelta(minutes=mins))
     return True
+
 
 # %% ../nbs/11_distributed.ipynb #585795aa
 def barrier():
@@ -71,12 +77,37 @@ class DDPDL(DistributedDL):
         return t.cpu().tolist()
 
 # %% ../nbs/11_distributed.ipynb #1f88d69b
+def revert_sync_batchnorm(module:nn.Module, # a model whose BatchNorm layers `nn.SyncBatchNorm.convert_sync_batchnorm` replaced
+                          types:dict # `{name: class}` of those layers before the conversion
+                         )->nn.Module:
+    "The model with each `SyncBatchNorm` turned back into its BatchNorm class, sharing its parameters and statistics."
+    def convert(m, prefix):
+        if isinstance(m, nn.SyncBatchNorm):
+            bn = types.get(prefix, nn.BatchNorm2d)(m.num_features, m.eps, m.momentum, m.affine, m.track_running_stats)
+            if m.affine: bn.weight, bn.bias = m.weight, m.bias   # the same Parameters: the optimizer keeps its state for them
+            bn.running_mean, bn.running_var, bn.num_batches_tracked = m.running_mean, m.running_var, m.num_batches_tracked
+            bn.train(m.training)
+            return bn
+        for n, c in m.named_children(): setattr(m, n, convert(c, f'{prefix}.{n}' if prefix else n))
+        return m
+    return convert(module, '')
+
 class DDPTrainer(DistributedTrainer):
-    "fastai's `DistributedTrainer` (Accelerate's DDP wrapper) with `DDPDL` loaders; SyncBatchNorm only on CUDA."
+    "fastai's `DistributedTrainer` (Accelerate's DDP wrapper) with `DDPDL` loaders; SyncBatchNorm only on CUDA, and only during the fit."
     def __init__(self, sync_bn:bool|None=None, **kwargs):
         cuda = torch.cuda.is_available() and dist.is_initialized() and dist.get_backend() == 'nccl'
         super().__init__(sync_bn=cuda if sync_bn is None else sync_bn, cpu=not cuda, **kwargs)
     def _wrap_dl(self, dl): return dl if isinstance(dl, DistributedDL) else DDPDL(dl, device=self.learn.model.device)
+    def before_fit(self):
+        bn = nn.modules.batchnorm._BatchNorm
+        self._bn = {n: type(m) for n, m in self.learn.model.named_modules() if isinstance(m, bn) and not isinstance(m, nn.SyncBatchNorm)}
+        super().before_fit()
+    def after_fit(self):
+        super().after_fit()
+        # left as SyncBatchNorm, the model would hang the launch when rank 0 alone runs it in train mode afterwards
+        # (`recalibrate`'s update_bn): its all-reduce of the batch statistics waits for ranks that sit in a barrier
+        if self.sync_bn and self._bn: self.learn.model = revert_sync_batchnorm(self.learn.model, self._bn)
+
 
 # %% ../nbs/11_distributed.ipynb #a40d8132
 @contextmanager
@@ -97,13 +128,28 @@ def ddp_ctx(learn, # the Learner to train data-parallel
 
 # %% ../nbs/11_distributed.ipynb #16aa18d1
 @contextmanager
-def solo():
+def solo(rank0:bool=False # also look like rank 0 (fastai saves and loads files, e.g. `lr_find`'s, only there)
+        ):
     "Inside this context fastai sees a world of one process: no gathering of predictions across ranks."
-    old = os.environ.get('WORLD_SIZE')
-    if old is not None: os.environ['WORLD_SIZE'] = '1'
+    keys = ('WORLD_SIZE', 'RANK') if rank0 else ('WORLD_SIZE',)
+    old = {k: os.environ.get(k) for k in keys}
+    for k in keys:
+        if old[k] is not None: os.environ[k] = '1' if k == 'WORLD_SIZE' else '0'
     try: yield
     finally:
-        if old is not None: os.environ['WORLD_SIZE'] = old
+        for k, v in old.items():
+            if v is not None: os.environ[k] = v
+
+
+# %% ../nbs/11_distributed.ipynb #03e792a8
+def bcast(obj, # a picklable value (e.g. a learning rate)
+          src:int=0 # the rank whose value every rank gets
+         ):
+    "Rank `src`'s `obj` on every rank of the launch; `obj` itself outside one."
+    if not (dist.is_available() and dist.is_initialized()) or world() == 1: return obj
+    box = [obj]
+    dist.broadcast_object_list(box, src=src)
+    return box[0]
 
 # %% ../nbs/11_distributed.ipynb #e060b11a
 def rank_bs(bs:int, # effective batch: samples per optimizer step over all ranks

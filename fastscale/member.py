@@ -14,8 +14,9 @@ from fastai.callback.tracker import TrackerCallback, EarlyStoppingCallback
 import fastai.callback.schedule   # Learner.lr_find
 from .core import reset_peak, peak_mem, fmt_size, check_int
 from .accum import NaNGuard
-from .sync import timed_progress
-from .distributed import ddp_ctx, is_main, barrier, solo
+from .sync import sync_free
+from .distributed import ddp_ctx, is_main, barrier, solo, bcast
+from fastai.distributed import DistributedTrainer
 from .run import Run, Member
 
 # %% auto #0
@@ -59,8 +60,13 @@ def find_lr(learn:Learner, # the Learner about to be fitted
             **kwargs # passed to fastai's `lr_find` (e.g. `num_it`, `end_lr`)
            )->float:
     "fastai's `lr_find` suggestion (valley), with NaN guards, best-epoch trackers and history set aside while it runs."
-    aside = [c for c in learn.cbs if isinstance(c, (NaNGuard, TrackerCallback, History))]
-    with learn.removed_cbs(aside), learn.no_logging(): return float(learn.lr_find(show_plot=False, **kwargs).valley)
+    aside = [c for c in learn.cbs if isinstance(c, (NaNGuard, TrackerCallback, History, DistributedTrainer))]
+    # under DDP fastai saves the weights before the sweep and restores them on rank 0 only (its barrier matches none of
+    # the other ranks'), so rank 1 would go on with the sweep's optimizer state: here every rank sweeps alone, as a
+    # world of one (its own file, no barrier), and all of them take rank 0's suggestion
+    with learn.removed_cbs(aside), learn.no_logging(), solo(rank0=True): lr = float(learn.lr_find(show_plot=False, **kwargs).valley)
+    return bcast(lr)
+
 
 # %% ../nbs/08a_member.ipynb #31b5c512
 @dataclass
@@ -135,7 +141,7 @@ def fit_member(run:Run, # the run the member belongs to
     learn = r.learn
     hist, watch = _watchers(learn, f'{m.name} fold {fold}', save_best, early_stop)
     learn.add_cbs(list(watch.values()))
-    timed_progress(learn)   # a progress bar without a host-device sync per batch
+    sync_free(learn)   # the loss kept on the device, a progress bar that reads it on a timer: no host read per batch
     reset_peak(learn.dls.device); t0 = time.time()
     with ddp_ctx(learn): r.fit(learn, cbs)   # data-parallel when launched with several processes
     wall, mem = time.time() - t0, peak_mem(learn.dls.device)

@@ -7,12 +7,16 @@ from __future__ import annotations
 import sys, time
 from contextlib import contextmanager
 import torch
-from fastai.learner import Learner
+import fastai.data.load
+from fastai.torch_core import apply, default_device, defaults
+from .core import expected_sync
+from fastai.learner import Learner, AvgSmoothLoss, Recorder
 from fastai.callback.core import Callback
 from fastai.callback.progress import ProgressCallback
 
 # %% auto #0
-__all__ = ['HOST_ONLY', 'TimedProgress', 'timed_progress', 'SyncCounter', 'host_syncs']
+__all__ = ['HOST_ONLY', 'TimedProgress', 'timed_progress', 'DeviceSmoothLoss', 'HostLosses', 'sync_free', 'loader_to_device',
+           'SyncCounter', 'host_syncs', 'SyncDebug']
 
 # %% ../nbs/02a_sync.ipynb #87479c4f
 class TimedProgress(ProgressCallback):
@@ -28,7 +32,7 @@ class TimedProgress(ProgressCallback):
         now = time.monotonic()
         if hasattr(self, 'smooth_loss') and now - self._last >= self.every:
             self._last = now
-            self.pbar.comment = f'{self.smooth_loss.item():.4f}'
+            with expected_sync(): self.pbar.comment = f'{self.smooth_loss.item():.4f}'
 
 def timed_progress(learn:Learner, # a Learner whose fastai progress bar to replace
                    every:float|None=None # seconds between loss refreshes (default `TimedProgress.every`)
@@ -38,13 +42,62 @@ def timed_progress(learn:Learner, # a Learner whose fastai progress bar to repla
     if old: learn.remove_cbs(old); learn.add_cb(TimedProgress(every))
     return learn
 
+# %% ../nbs/02a_sync.ipynb #ccfba4e8
+class DeviceSmoothLoss(AvgSmoothLoss):
+    "fastai's `AvgSmoothLoss` (same values) kept on the loss's device: no host read per micro-batch, and no gather across ranks."
+    def reset(self): self.count, self.val = 0, None
+    def accumulate(self, learn):
+        self.count += 1
+        loss = learn.loss.detach().float().mean()
+        if self.val is None: self.val = torch.zeros_like(loss)
+        self.val = torch.lerp(loss, self.val, self.beta)
+    @property
+    def value(self): return torch.tensor(0.) if self.val is None else self.val / (1 - self.beta**self.count)
+
+class HostLosses(Callback):
+    "Move the `Recorder`'s smoothed losses of the epoch to the host in one read, after the epoch; and `learn.smooth_loss` after the fit."
+    order = Recorder.order + 1
+    def before_fit(self): self._n = len(self.learn.recorder.losses)
+    def after_epoch(self):
+        r = self.learn.recorder
+        new = r.losses[self._n:]
+        if new and any(t.device.type != 'cpu' for t in new): r.losses[self._n:] = list(torch.stack(new).cpu().unbind())
+        self._n = len(r.losses)
+    def after_fit(self):
+        if isinstance(getattr(self.learn, 'smooth_loss', None), torch.Tensor): self.learn.smooth_loss = self.learn.smooth_loss.cpu()
+
+def sync_free(learn:Learner, # a Learner about to train
+              every:float|None=None # seconds between progress-bar loss refreshes (default `TimedProgress.every`)
+             )->Learner:
+    "`timed_progress`, and the smoothed loss kept on the device (`DeviceSmoothLoss`, `HostLosses`): no per-batch host read left to fastai."
+    r = getattr(learn, 'recorder', None)
+    if r is not None and type(r.smooth_loss) is AvgSmoothLoss: r.smooth_loss = DeviceSmoothLoss(r.smooth_loss.beta)
+    if not any(isinstance(c, HostLosses) for c in learn.cbs): learn.add_cb(HostLosses())
+    return timed_progress(learn, every)
+
+# %% ../nbs/02a_sync.ipynb #4defbec9
+def loader_to_device(b, # a batch: tensors, or tuples and lists of them
+                     device=None # where to copy it (default fastai's `default_device()`)
+                    ):
+    "fastai's `to_device` for `DataLoader` batches, with copies that do not block the host: all but a device tensor's copy to the host."
+    device = torch.device('cpu') if defaults.use_cuda == False else default_device() if device is None else torch.device(device)
+    # to the GPU from pinned memory: queued like a kernel; host to host (a CPU run): nothing to wait for. A device tensor
+    # copied to the host is read right after, so that copy stays blocking
+    def _to(o): return o.to(device, non_blocking=device.type != 'cpu' or o.device.type == 'cpu') if isinstance(o, torch.Tensor) else o
+    return apply(_to, b)
+
+fastai.data.load.to_device = loader_to_device   # the name fastai's `DataLoader.__iter__` calls
+
 # %% ../nbs/02a_sync.ipynb #e04a7728
-_SYNC_METHODS = ('item', '__bool__', '__float__', '__int__', '__format__', 'tolist')
-# code that reads CPU tensors it built from Python numbers, on any machine: fastai's schedules (`combine_scheds`)
-HOST_ONLY = ('fastai/callback/schedule.py',)
+_READS = ('item', '__bool__', '__float__', '__int__', '__format__', 'tolist', 'cpu', 'numpy')   # device -> host, always blocking
+_COPIES = ('to', 'cuda', 'copy_')   # blocking when they cross between host and device without `non_blocking`
+# code that only reads tensors on the host, on any machine: fastai's schedules (`combine_scheds`), and the loaders
+# building a batch before it is copied to the device (that copy is counted where it happens)
+HOST_ONLY = ('fastai/callback/schedule.py', 'fastai/data/load.py', 'fastai/data/core.py', 'fastai/data/transforms.py',
+             'fastscale/text/data.py', 'fastscale/vision_aug.py:ImageCache')
 
 class SyncCounter(Callback):
-    "Counts host reads of tensors during training micro-batches, and the optimizer steps; see `host_syncs`."
+    "Counts host reads of tensors and blocking copies during training micro-batches, and the optimizer steps; see `host_syncs`."
     order = -1000   # before every other callback's before_batch
     def __init__(self): self.calls, self.steps, self.batches, self.where, self.on = 0, 0, 0, {}, False
     def before_batch(self):
@@ -60,24 +113,71 @@ def _caller(skip=('torch/', 'fastai/torch_core.py', 'fastscale/accum.py')):
     while f is not None and any(s in f.f_code.co_filename for s in skip): f = f.f_back
     return f
 
+def _where(f):
+    if f is None: return '?'
+    cls = type(f.f_locals['self']).__name__ if 'self' in f.f_code.co_varnames[:1] and 'self' in f.f_locals else ''
+    return f'{f.f_code.co_filename}:{f.f_lineno}' + (f':{cls}' if cls else '')
+
+def _blocks(t:torch.Tensor, name:str, args, kwargs)->bool:
+    "Whether `t.<name>(*args, **kwargs)` is a copy between host and device that makes the host wait."
+    src = t
+    if name == 'copy_':
+        src, d, nb = args[0] if args else kwargs.get('src'), t.device.type, args[1] if len(args) > 1 else kwargs.get('non_blocking', False)
+        if not isinstance(src, torch.Tensor): return False
+    elif name == 'cuda': d, nb = 'cuda', args[1] if len(args) > 1 else kwargs.get('non_blocking', False)
+    else:
+        try: dev, _, nb, _ = torch._C._nn._parse_to(*args, **kwargs)
+        except Exception: return False
+        if dev is None: return False   # a dtype change on the same device
+        d = dev.type
+    s = src.device.type
+    if (s == 'cpu') == (d == 'cpu'): return False   # host to host, device to device (or a no-op): the host waits for no GPU
+    if s == 'cpu' and nb: return not src.is_pinned()   # to the device from pageable memory, the copy is staged synchronously
+    return not nb
+
 @contextmanager
 def host_syncs(host_only:tuple=HOST_ONLY # callers whose CPU tensors never live on a GPU: not counted
               ):
-    "Patch the tensor methods that read a value on the host for this block; yield a `SyncCounter` to add to a fit."
-    cb, depth, orig = SyncCounter(), [0], {n: getattr(torch.Tensor, n) for n in _SYNC_METHODS}
+    "Count, in this block, every host read of a tensor and every blocking host/device copy; yield a `SyncCounter` to add to a fit."
+    cb, depth = SyncCounter(), [0]
+    orig = {n: getattr(torch.Tensor, n) for n in _READS + _COPIES}
+    orig_fns = dict(tensor=torch.tensor, solve=torch.linalg.solve)
+    def count(what, t_dev, at):
+        # a device tensor always counts; a CPU one does unless host-only code made it (on a CPU run, the batch is on the CPU too)
+        if t_dev.type != 'cpu' or not any(h in at for h in host_only):
+            cb.calls += 1; cb.where[f'{what} {at}'] = cb.where.get(f'{what} {at}', 0) + 1
     def wrap(name):
         def f(self, *args, **kwargs):
-            if cb.on and depth[0] == 0:   # a subclass's __torch_function__ calls the method again: count the outer call once
-                fr = _caller()
-                at = f'{fr.f_code.co_filename}:{fr.f_lineno}' if fr is not None else '?'
-                # a device tensor always counts; a CPU one does unless host-only code made it (on a CPU run, the batch is on the CPU too)
-                if self.device.type != 'cpu' or not any(h in at for h in host_only):
-                    cb.calls += 1; cb.where[f'{name} {at}'] = cb.where.get(f'{name} {at}', 0) + 1
+            # a subclass's __torch_function__ calls the method again: count the outer call once
+            if cb.on and depth[0] == 0 and (name in _READS or _blocks(self, name, args, kwargs)): count(name, self.device, _where(_caller()))
             depth[0] += 1
             try: return orig[name](self, *args, **kwargs)
             finally: depth[0] -= 1
         return f
-    for n in _SYNC_METHODS: setattr(torch.Tensor, n, wrap(n))
+    def tensor(data, *args, **kwargs):   # `torch.tensor([...], device='cuda')`: a blocking copy from a Python list
+        dev = kwargs.get('device')
+        if cb.on and depth[0] == 0 and dev is not None: count('torch.tensor', torch.device(dev), _where(_caller()))
+        return orig_fns['tensor'](data, *args, **kwargs)
+    def solve(A, B, *args, **kwargs):   # checks the matrices on the host (`solve_ex(check_errors=False)` does not)
+        if cb.on and depth[0] == 0: count('linalg.solve', A.device, _where(_caller()))
+        return orig_fns['solve'](A, B, *args, **kwargs)
+    for n in orig: setattr(torch.Tensor, n, wrap(n))
+    torch.tensor, torch.linalg.solve = tensor, solve
     try: yield cb
     finally:
         for n, m in orig.items(): setattr(torch.Tensor, n, m)
+        torch.tensor, torch.linalg.solve = orig_fns['tensor'], orig_fns['solve']
+
+
+# %% ../nbs/02a_sync.ipynb #0610cdbc
+class SyncDebug(Callback):
+    "Make every host-device sync in training micro-batches an error (CUDA's sync debug mode), except `expected_sync` reads."
+    order = -1000
+    def __init__(self, mode:str='error'): self.mode = mode # 'warn' or 'error'
+    def _set(self, m):
+        if torch.cuda.is_available(): torch.cuda.set_sync_debug_mode(m)
+    def before_batch(self):
+        if self.training: self._set(self.mode)
+    def after_train(self): self._set(0)
+    def after_cancel_train(self): self._set(0)
+    def after_fit(self): self._set(0)

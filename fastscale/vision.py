@@ -10,10 +10,10 @@ import numpy as np, pandas as pd, torch
 from fastai.vision.all import (DataBlock, ImageBlock, TransformBlock, CategoryBlock, ColReader, IndexSplitter, Resize, Normalize,
                                IntToFloatTensor, aug_transforms,
                                vision_learner, accuracy)
-from .core import set_seed, resolve_precision, IN_TEST, check_rows
+from .core import set_seed, resolve_precision, IN_TEST, check_rows, pick_device
 from .assets import timm_weights, _LITE
 from .accum import GradAccum, accum_plan
-from .sync import timed_progress
+from .sync import sync_free
 from .distributed import rank_bs
 from .run import Run, Member
 from .vision_aug import ImageCache, device_aug_transforms, aug_level, AUG_LEVELS
@@ -110,7 +110,8 @@ def vision_dls(df:pd.DataFrame, # rows with an image path column and a label col
                cache:bool|ImageCache=True, # decode each image once into a uint8 cache (`ImageCache`); False: fastai's PIL path every epoch
                fname_col:str='fname', label_col:str='label', # column names
                seed:int=42, # shuffling seed
-               **kwargs # passed to `DataBlock.dataloaders` (e.g. `num_workers`, `device`)
+               device=None, # where batches go: 'cuda', torch.device('cuda:1'), 'cpu' (default `pick_device()`: under torchrun, this rank's)
+               **kwargs # passed to `DataBlock.dataloaders` (e.g. `num_workers`)
               ):
     "fastai DataLoaders for images listed in `df`, validating on `valid_idx`, at micro-batch `bs // accum`."
     if not isinstance(df, pd.DataFrame): raise ValueError(f'df: expected a pandas DataFrame, got {type(df).__name__}')
@@ -136,7 +137,9 @@ def vision_dls(df:pd.DataFrame, # rows with an image path column and a label col
         dblock = DataBlock(blocks=(TransformBlock(type_tfms=cache, batch_tfms=IntToFloatTensor), CategoryBlock(vocab=vocab)),
                            get_x=ColReader(fname_col), get_y=ColReader(label_col), splitter=IndexSplitter(list(valid_idx)), batch_tfms=batch_tfms)
     set_seed(seed)
-    dls = dblock.dataloaders(df, bs=mbs, **kwargs)
+    device = pick_device(device)   # a torch.device, where the learner and the planner read `dls.device.type`
+    kwargs.setdefault('pin_memory', device.type == 'cuda')   # pinned batches are copied to the GPU without blocking the host
+    dls = dblock.dataloaders(df, bs=mbs, device=device, **kwargs)
     dls.cache = cache or None
     return dls
 
@@ -159,7 +162,7 @@ def vision_model_learner(dls, # DataLoaders from `vision_dls`
         if not pretrained: raise
         raise RuntimeError(f'pretrained weights for arch={arch!r} could not be loaded ({type(e).__name__}: {str(e)[:200]}); '
                            f'offline, use one of {list(_LITE)} or pretrained=False') from e
-    timed_progress(learn)   # the loss text refreshes on a timer, not with an .item() per batch
+    sync_free(learn)   # the loss stays on the device; the bar reads it on a timer, not once per batch
     if grad_ckpt:
         body = learn.model[0].model
         if not hasattr(body, 'set_grad_checkpointing'): raise ValueError(f'arch={arch!r} does not support gradient checkpointing in timm')

@@ -11,7 +11,7 @@ import torch, torch.nn.functional as F
 from fastprogress.fastprogress import progress_bar
 from fastai.vision.core import PILImage, image2tensor
 from fastai.torch_core import TensorImage
-from fastai.vision.augment import RandTransform, find_coeffs
+from fastai.vision.augment import RandTransform
 
 # %% auto #0
 __all__ = ['AUG_LEVELS', 'ImageCache', 'DeviceAug', 'aug_level', 'device_aug_transforms']
@@ -68,15 +68,32 @@ def _affine(b, dev, do_flip, max_rotate, min_zoom, max_zoom, min_scale, p_affine
     m = torch.stack([torch.stack([a * side, bb * side, c * side + tx], 1), torch.stack([d * side, e * side, f * side + ty], 1)], 1)
     return m
 
+def _find_coeffs(p1, p2):
+    "fastai's `find_coeffs` (the perspective transform taking points `p2` to `p1`), solved without a host check."
+    z, o = torch.zeros_like(p1[:, 0, 0]), torch.ones_like(p1[:, 0, 0])
+    rows = []
+    for i in range(p1.shape[1]):
+        x, y, u, v = p2[:, i, 0], p2[:, i, 1], p1[:, i, 0], p1[:, i, 1]
+        rows += [torch.stack([x, y, o, z, z, z, -u * x, -u * y]), torch.stack([z, z, z, x, y, o, -v * x, -v * y])]
+    # `torch.linalg.solve` reads on the host whether each matrix was singular; these never are (4 corners moved < 0.5)
+    return torch.linalg.solve_ex(torch.stack(rows).permute(2, 0, 1), p1.reshape(p1.shape[0], 8, 1), check_errors=False)[0]
+
+_CORNERS = {}
+def _corners(dev, dtype):
+    "The four corners of the [-1, 1] square on `dev`, made once: `torch.tensor([...], device=cuda)` per batch is a blocking copy."
+    k = (dev, dtype)
+    if k not in _CORNERS: _CORNERS[k] = torch.tensor([[-1, -1], [-1, 1], [1, -1], [1, 1]], dtype=dtype).to(dev, non_blocking=True)
+    return _CORNERS[k]
+
 def _perspective(grid, magnitude, p):
     "fastai's `Warp` on a sampling grid, without its host check for a zero denominator (clamped instead)."
     b, dev = grid.shape[0], grid.device
     keep = (torch.rand(b, device=dev) < p).float()
     xt, yt = torch.empty(b, device=dev).uniform_(-magnitude, magnitude) * keep, torch.empty(b, device=dev).uniform_(-magnitude, magnitude) * keep
-    orig = torch.tensor([[-1, -1], [-1, 1], [1, -1], [1, 1]], dtype=grid.dtype, device=dev).expand(b, 4, 2)
+    orig = _corners(dev, grid.dtype).expand(b, 4, 2)
     targ = torch.stack([torch.stack([-1 - yt, -1 - xt]), torch.stack([-1 + yt, 1 + xt]),
                         torch.stack([1 + yt, -1 + xt]), torch.stack([1 - yt, 1 - xt])]).permute(2, 0, 1)
-    coeffs = torch.cat([find_coeffs(orig, targ), torch.ones(b, 1, 1, device=dev, dtype=grid.dtype)], 1).view(b, 3, 3)
+    coeffs = torch.cat([_find_coeffs(orig, targ), torch.ones(b, 1, 1, device=dev, dtype=grid.dtype)], 1).view(b, 3, 3)
     xy = grid.reshape(b, -1, 2)
     h = xy @ coeffs[..., :2].transpose(1, 2) + coeffs[..., 2].unsqueeze(1)
     w = h[..., 2:]

@@ -325,8 +325,9 @@ def text_dls(df:pd.DataFrame, # training rows: a text column (or the columns of 
     if undersample: trn = _undersample(y, trn, undersample, seed)
     if not len(trn): raise ValueError('no training rows are left after the split')
     ids = tokenize_once(tokenizer, texts, max_len, cache)
-    kw = dict(bs=mbs, pad_id=_pad_id(tokenizer), pad_multiple=pad_multiple, seed=seed)
+    device = pick_device(device)
+    kw = dict(bs=mbs, pad_id=_pad_id(tokenizer), pad_multiple=pad_multiple, seed=seed, pin_memory=device.type == 'cuda')   # pinned: copied without blocking
     dls = [TextDL(TokenDataset([ids[i] for i in trn], y[trn]), shuffle=True, drop_last=drop_last, **kw),
            TextDL(TokenDataset([ids[i] for i in val], y[val]), **kw)]
     return TokenDataLoaders(*dls, tokenizer=tokenizer, vocab=vocab, max_len=max_len, text_col=text_col, template=template,
-                           label_col=label_col, label_delim=label_delim, splits=(trn, val), cache=cache, device=pick_device(device))
+                           label_col=label_col, label_delim=label_delim, splits=(trn, val), cache=cache, device=device)

@@ -18,7 +18,7 @@ from fastai.callback.schedule import ParamScheduler, combine_scheds, SchedLin, S
 import fastai.callback.fp16  # Learner.to_fp16 / to_bf16
 from transformers import AutoConfig, AutoModelForSequenceClassification, PretrainedConfig, PreTrainedModel
 from ..core import resolve_precision
-from ..sync import timed_progress
+from ..sync import sync_free
 
 # %% auto #0
 __all__ = ['MIN_STEPS', 'HFClassifier', 'hf_classifier', 'text_splitter', 'fused_adamw', 'text_learner', 'train_text',
@@ -172,7 +172,7 @@ def text_learner(model, # folder, hub name, `PretrainedConfig` or model: see `hf
     kwargs.setdefault('train_bn', False)
     kwargs.setdefault('opt_func', fused_adamw)
     kwargs.setdefault('splitter', partial(text_splitter, freeze_embeddings=freeze_embeddings))
-    learn = timed_progress(Learner(dls, clf, loss_func=loss_func, metrics=metrics, wd=wd, **kwargs))   # no per-batch .item()
+    learn = sync_free(Learner(dls, clf, loss_func=loss_func, metrics=metrics, wd=wd, **kwargs))   # no per-batch host read
     for dl in getattr(dls, 'loaders', []):   # an HF model takes attention_mask=None: unpadded batches skip the mask (and a host check)
         if hasattr(dl, 'none_mask'): dl.none_mask = True
     if pretrained and not isinstance(model, PretrainedConfig): learn.freeze()
