@@ -4,24 +4,30 @@
 
 # %% ../nbs/08a_member.ipynb #d332523b
 from __future__ import annotations
-import time, inspect, functools, math, numbers
+import time, inspect, functools, math, numbers, contextlib
 from dataclasses import dataclass
+from types import SimpleNamespace
+from fastcore.basics import patch
 from typing import Callable
 import numpy as np, torch
 from fastai.learner import Learner, Recorder
-from fastai.callback.core import Callback
+from fastai.callback.core import Callback, CancelFitException
+from fastai.callback.fp16 import MixedPrecision
+from fastai.torch_core import find_bs, to_detach
+from fastprogress.fastprogress import format_time
 from fastai.callback.tracker import TrackerCallback, EarlyStoppingCallback
 import fastai.callback.schedule   # Learner.lr_find
 from .core import reset_peak, peak_mem, fmt_size, check_int
-from .accum import NaNGuard
+from .accum import NaNGuard, GradAccum
 from .sync import sync_free
 from .distributed import ddp_ctx, is_main, barrier, solo, bcast
 from fastai.distributed import DistributedTrainer
-from .run import Run, Member
+from .run import Run, Member, config_hash
 
 # %% auto #0
-__all__ = ['NOT_CONFIG', 'TRAIN_RULES', 'History', 'KeepBest', 'find_lr', 'Recipe', 'model_bytes', 'load_model_bytes',
-           'fit_member', 'member_config', 'check_train_args', 'member_trainer']
+__all__ = ['NOT_CONFIG', 'LATER', 'TRAIN_RULES', 'History', 'KeepBest', 'EarlyStop', 'mid_epoch_evals', 'EvalEvery', 'find_lr',
+           'Recipe', 'model_bytes', 'load_model_bytes', 'fit_member', 'member_config', 'check_train_args',
+           'default_name', 'member_trainer']
 
 # %% ../nbs/08a_member.ipynb #27d423b9
 class History(Callback):
@@ -34,26 +40,116 @@ class History(Callback):
 
 # %% ../nbs/08a_member.ipynb #4788b334
 class KeepBest(TrackerCallback):
-    "Keep a copy of the weights of the epoch with the best `monitor`, over all fits; `restore()` loads them."
+    "Keep a copy of the weights of the evaluation with the best `monitor`, over all fits; `restore()` loads them."
     def __init__(self, monitor:str='valid_loss', # 'valid_loss' or a metric's name
                  comp=None, # `np.less` or `np.greater` (default: less for losses and errors, else greater)
                  min_delta:float=0.): # smallest change that counts as better
         super().__init__(monitor, comp, min_delta, reset_on_fit=False)
         self.state, self.best_epoch, self.n_epochs = None, None, 0
 
+    def _snapshot(self, label):
+        self.best_epoch = label
+        m = getattr(self.learn.model, 'module', self.learn.model)   # under DDP, the wrapped model: keys without 'module.'
+        self.state = {k: v.detach().to('cpu', copy=True) for k, v in m.state_dict().items()}
+
     def after_epoch(self):
         super().after_epoch()
-        if self.new_best:
-            self.best_epoch = self.n_epochs
-            m = getattr(self.learn.model, 'module', self.learn.model)   # under DDP, the wrapped model: keys without 'module.'
-            self.state = {k: v.detach().to('cpu', copy=True) for k, v in m.state_dict().items()}
+        if self.new_best: self._snapshot(self.n_epochs)
         self.n_epochs += 1
 
+    def consider(self, val:float, # the monitor's value at an evaluation inside an epoch (`EvalEvery`)
+                 label:float): # where: epochs done, with a fraction (e.g. 1.5)
+        "Keep the weights if this mid-epoch evaluation is the best so far."
+        if self.comp(val - self.min_delta, self.best): self.best = val; self._snapshot(label)
+
     def restore(self, model=None): # the model to load them into (default: the Learner's)
-        "Load the best epoch's weights into the model."
+        "Load the best evaluation's weights into the model."
         if self.state is None: return
         m = model or self.learn.model
         getattr(m, 'module', m).load_state_dict(self.state)
+
+class EarlyStop(EarlyStoppingCallback):
+    "fastai's `EarlyStoppingCallback`, with evaluations inside an epoch (`EvalEvery`) counted like epochs."
+    def consider(self, val:float, label:float):
+        if self.comp(val - self.min_delta, self.best): self.best, self.wait = val, 0
+        else:
+            self.wait += 1
+            if self.wait >= self.patience:
+                print(f'No improvement since evaluation {self.wait} evaluations ago: stopping at epoch {label:.2f}')
+                raise CancelFitException()
+
+# %% ../nbs/08a_member.ipynb #1f162f9d
+def mid_epoch_evals(eval_every:int|float|None, # optimizer steps between evaluations, a fraction of an epoch (0 < f < 1), or None
+                    steps:int # optimizer steps in the epoch
+                   )->list:
+    "The optimizer steps (counted from 1) of an epoch after which to validate, besides its end."
+    if eval_every is None: return []
+    n = max(1, round(eval_every * steps)) if isinstance(eval_every, float) else int(eval_every)
+    return list(range(n, steps, n))
+
+class EvalEvery(Callback):
+    "Validate every `eval_every` optimizer steps (or fraction of an epoch) at step boundaries; record, show and weigh each evaluation."
+    order = Recorder.order + 2   # after the Recorder's smoothed loss of the batch
+    def __init__(self, eval_every:int|float, # optimizer steps, or a fraction of an epoch
+                 hist:list|None=None): # the member's history, to append each evaluation to
+        self.eval_every, self.hist, self.n_evals = eval_every, hist, 0
+
+    def before_train(self):
+        ga, bs = next((c for c in self.learn.cbs if isinstance(c, GradAccum)), None), getattr(self.dls.train, 'bs', None)
+        per = -(-ga.n_acc // bs) if ga is not None and bs else 1   # micro-batches per optimizer step
+        self.steps = -(-len(self.dls.train) // per)
+        self._at, self._step, self._stepped = set(mid_epoch_evals(self.eval_every, self.steps)), 0, False
+
+    def after_step(self): self._stepped = True   # only a real step: GradAccum cancels the others before it
+    def after_batch(self):
+        if not (self.training and self._stepped): return
+        self._stepped, self._step = False, self._step + 1
+        if self._step in self._at: self.evaluate()
+
+# %% ../nbs/08a_member.ipynb #ef0ede6f
+@patch
+def _valid_pass(self:EvalEvery)->list:
+    "Validation loss and metrics of the current weights (as floats), without touching the Recorder or the training state."
+    learn, model = self.learn, self.learn.model
+    modes = [m.training for m in model.modules()]   # frozen BatchNorm layers stay in eval mode afterwards
+    mp = next((c for c in learn.cbs if isinstance(c, MixedPrecision) and getattr(c, 'autocast', None) is not None), None)
+    mets = list(learn.metrics)
+    for m in mets: m.reset()
+    tot, n = 0., 0
+    model.eval()
+    try:
+        with torch.no_grad():
+            for b in learn.dls.valid:
+                i = getattr(learn.dls, 'n_inp', 1 if len(b) == 1 else len(b) - 1)
+                xb, yb = b[:i], b[i:]
+                with mp.autocast if mp is not None else contextlib.nullcontext(): pred = model(*xb)
+                pred = pred.float() if mp is not None else pred
+                loss = learn.loss_func(pred, *yb)
+                bs = find_bs(yb); tot, n = tot + loss.detach().float() * bs, n + bs
+                # what fastai's metrics read from a learner, for this batch
+                ns = SimpleNamespace(pred=pred, xb=xb, yb=yb, y=yb[0] if len(yb) == 1 else yb, loss=loss, training=False,
+                                     to_detach=lambda t, cpu=True, gather=True: to_detach(t, cpu, gather=False))
+                for m in mets: m.accumulate(ns)
+    finally:
+        for m, t in zip(model.modules(), modes): m.training = t
+    vals = [float(tot / max(n, 1))] + [m.value for m in mets]
+    return [float(v.item() if isinstance(v, torch.Tensor) else v) if v is not None else None for v in vals]
+
+@patch
+def evaluate(self:EvalEvery):
+    "One evaluation inside the epoch: a row of the history and of the progress table, and a say to `KeepBest` / `EarlyStop`."
+    t0 = time.time()
+    vals = self._valid_pass()
+    self.n_evals += 1
+    label = round(self.epoch + self._step / self.steps, 2)
+    sm = getattr(self.learn, 'smooth_loss', None)
+    train = float(sm) if isinstance(sm, torch.Tensor) else None   # a host read, once an evaluation
+    names = ['valid_loss'] + [getattr(m, 'name', str(m)) for m in self.learn.metrics]
+    row = dict(epoch=label, step=self._step, train_loss=train, **dict(zip(names, vals)), time=format_time(time.time() - t0))
+    if self.hist is not None: self.hist.append(row)
+    self.learn.logger([f'{label:.2f}', train, *vals, row['time']])
+    for cb in self.learn.cbs:
+        if isinstance(cb, (KeepBest, EarlyStop)) and cb.monitor in names: cb.consider(vals[names.index(cb.monitor)], label)
 
 # %% ../nbs/08a_member.ipynb #0e55b859
 def find_lr(learn:Learner, # the Learner about to be fitted
@@ -72,10 +168,11 @@ def find_lr(learn:Learner, # the Learner about to be fitted
 @dataclass
 class Recipe:
     "What a trainer hands `fit_member`: a Learner, how to fit it, how to predict with it, and how to export its weights."
-    learn:Learner # the Learner to train
-    fit:Callable # `fit(learn, cbs)`: train it (e.g. `learn.fine_tune(...)`)
+    learn:Learner|None # the Learner to train; None for a member without a training loop (a frozen encoder and a head)
+    fit:Callable|None # `fit(learn, cbs)`: train it (e.g. `learn.fine_tune(...)`); None without a Learner
     predict:Callable # `predict(learn)`: dict(valid=dict(idxs, preds, targets), test=dict(preds) or None, metrics=dict, note=str)
     export:Callable|None=None # `export(learn)`: `{file: bytes}` of the weights (default: `model.safetensors` of the model)
+    probe:Callable|None=None # `probe()` -> dict for `fastscale.plan` of a member without a Learner (`member_seconds`' keys)
 
 # %% ../nbs/08a_member.ipynb #6e9aa1e2
 def model_bytes(model:torch.nn.Module # the model whose weights to save
@@ -97,7 +194,7 @@ def load_model_bytes(model:torch.nn.Module, # the model to load into (same archi
     return model
 
 # %% ../nbs/08a_member.ipynb #8262abc0
-def _watchers(learn, label, save_best, early_stop):
+def _watchers(learn, label, save_best, early_stop, eval_every=None):
     "History, NaNGuard, and the best-epoch / early-stopping trackers asked for; refuse a monitor the Learner does not record."
     names = ['train_loss', 'valid_loss'] + [getattr(m, 'name', str(m)) for m in learn.metrics]
     for what, mon in (('save_best', save_best), ('early_stop monitor', save_best or 'valid_loss')):
@@ -107,7 +204,8 @@ def _watchers(learn, label, save_best, early_stop):
     hist = []
     cbs = dict(history=History(hist), guard=NaNGuard(label))
     if save_best: cbs['keep'] = KeepBest(save_best)
-    if early_stop: cbs['stop'] = EarlyStoppingCallback(save_best or 'valid_loss', patience=early_stop, reset_on_fit=False)
+    if early_stop: cbs['stop'] = EarlyStop(save_best or 'valid_loss', patience=early_stop, reset_on_fit=False)
+    if eval_every is not None: cbs['evals'] = EvalEvery(eval_every, hist)
     return hist, cbs
 
 # %% ../nbs/08a_member.ipynb #33a9460e
@@ -128,8 +226,9 @@ def fit_member(run:Run, # the run the member belongs to
                retrain:bool=False, # train even if the member is DONE
                save_model:bool=True, # store the weights in the member (so `member.learner()` can rebuild it)
                save_best:str|None=None, # keep the weights of the best epoch by this monitor ('valid_loss' or a metric)
-               early_stop:int|None=None, # stop after this many epochs without improvement (of `save_best`, else valid loss)
-               cbs:list|None=None # extra callbacks for the fit
+               early_stop:int|None=None, # stop after this many evaluations without improvement (of `save_best`, else valid loss)
+               cbs:list|None=None, # extra callbacks for the fit
+               eval_every:int|float|None=None # also validate every this many optimizer steps, or fraction of an epoch (`EvalEvery`)
               )->Member:
     "Find or train one member of `run`: watch the loss, measure memory and time, predict on rank 0, save it atomically."
     m = run.member(config, fold)
@@ -138,8 +237,9 @@ def fit_member(run:Run, # the run the member belongs to
     other = [o for o in run.members() if o.name == m.name and o.model != m.model]   # found now, not after the training
     if other: raise ValueError(f'name {m.name!r} is taken by another config in this run ({other[0].dir}); give this config another name')
     r = make()
+    if r.learn is None: return _save_fitted(run, m, fold, r, save_model)   # no training loop: a frozen encoder and a head
     learn = r.learn
-    hist, watch = _watchers(learn, f'{m.name} fold {fold}', save_best, early_stop)
+    hist, watch = _watchers(learn, f'{m.name} fold {fold}', save_best, early_stop, eval_every)
     learn.add_cbs(list(watch.values()))
     sync_free(learn)   # the loss kept on the device, a progress bar that reads it on a timer: no host read per batch
     reset_peak(learn.dls.device); t0 = time.time()
@@ -162,8 +262,26 @@ def fit_member(run:Run, # the run the member belongs to
     barrier()
     return m
 
+# %% ../nbs/08a_member.ipynb #4d0d5181
+def _save_fitted(run:Run, m:Member, fold:int, r:Recipe, save_model:bool)->Member:
+    "A member whose `Recipe` has no Learner (feature extraction): rank 0 fits and predicts in `r.predict(None)`, then saves."
+    if not is_main(): barrier(); return m
+    reset_peak(); t0 = time.time()
+    out = r.predict(None)
+    wall, mem = time.time() - t0, peak_mem()
+    metrics = dict(out.get('metrics') or {}, epochs=[])
+    if (chance := _at_chance(run, out['valid'], metrics)): metrics['chance'] = chance
+    files = r.export(None) if save_model else None
+    m = run.save_member(m, valid=out['valid'], test=out.get('test'), metrics=metrics, peak_mem=mem, wall=wall, files=files)
+    flag = f" | WARNING {chance}" if chance else ''
+    print(f"{m.name} fold {fold}: {out.get('note', '')} | peak {fmt_size(mem['peak'])} ({mem['kind']}) | {wall:.0f}s{flag}")
+    barrier()
+    return m
+
 # %% ../nbs/08a_member.ipynb #0c31e414
 NOT_CONFIG = ('run', 'df', 'test_df', 'root', 'fold', 'retrain', 'save_model', 'num_workers', 'cbs')
+# options added after runs existed: left out of a config while unset, so members trained before keep their ids
+LATER = ('eval_every',)
 
 def _json_value(k, v):
     if v is None or isinstance(v, (bool, int, float, str)): return v
@@ -181,7 +299,7 @@ def member_config(fn:Callable, # the trainer (its signature says which arguments
     describe = describe or {}
     cfg = dict(task=task)
     for k in inspect.signature(fn).parameters:
-        if k in NOT_CONFIG or k not in args: continue
+        if k in NOT_CONFIG or k not in args or (k in LATER and args[k] is None): continue
         cfg[k] = _json_value(k, describe[k](args[k]) if k in describe else args[k])
     return cfg
 
@@ -197,6 +315,11 @@ def _check_real(lo, hi, lo_open=False, hi_open=False):
         raise ValueError(f"{k}={v!r}: expected a number in {'(' if lo_open else '['}{lo}, {hi}{')' if hi_open else ']'}")
     return rule
 
+def _check_eval_every(v, k):
+    if v is None or (isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_)) and v >= 1): return None if v is None else int(v)
+    if isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_)) and 0 < v < 1: return float(v)
+    raise ValueError(f'{k}={v!r}: expected a number of optimizer steps (an integer >= 1), a fraction of an epoch (0 < f < 1), or None')
+
 def _check_lr(v, k):
     if isinstance(v, str) and v == 'find': return v
     try: return _check_real(0, math.inf, lo_open=True, hi_open=True)(v, k)
@@ -206,7 +329,7 @@ TRAIN_RULES = dict(bs=lambda v, k: check_int(v, k, 1), accum=lambda v, k: check_
                    seed=lambda v, k: check_int(v, k, 0, 2**32 - 1), n_tta=lambda v, k: check_int(v, k, 1), max_len=lambda v, k: check_int(v, k, 1),
                    early_stop=lambda v, k: None if v is None else check_int(v, k, 1), pad_multiple=lambda v, k: None if v is None else check_int(v, k, 1), lr=_check_lr,
                    wd=_check_real(0, math.inf, hi_open=True), beta=_check_real(0, 1), warmup=_check_real(0, 1, hi_open=True),
-                   min_scale=_check_real(0, 1, lo_open=True))
+                   min_scale=_check_real(0, 1, lo_open=True), eval_every=_check_eval_every)
 
 def check_train_args(fn:Callable, # the trainer: its parameters annotated `bool` must be given booleans
                      args:dict # its arguments (all, or the ones a config sets)
@@ -219,6 +342,21 @@ def check_train_args(fn:Callable, # the trainer: its parameters annotated `bool`
             if not isinstance(v, (bool, np.bool_)): raise ValueError(f'{k}={v!r}: expected True or False')
             out[k] = bool(v)
     return out
+
+# %% ../nbs/08a_member.ipynb #c7aa70fd
+_told = set()
+
+def default_name(run:Run, # the run the member goes into
+                 config:dict # the member's config, `name` the trainer's default
+                )->str:
+    "The default name, or, when another config of `run` has it, the name with a short suffix from this config's hash (stable)."
+    base, mine = config['name'], config_hash(config)
+    if not isinstance(run, Run) or not any(o.name == base and o.model != mine for o in run.members()): return base
+    # the same call again finds the same name (and its DONE member); only a name the user gave is refused on a clash
+    new = f'{base}-{mine[:6]}'
+    if (str(run.path), new) not in _told:
+        _told.add((str(run.path), new)); print(f"name {base!r} is taken by another config of this run: this one is {new!r} (pass name= to choose one)")
+    return new
 
 # %% ../nbs/08a_member.ipynb #e0c365c6
 def member_trainer(task:str, # stored in each config; names the trainer that can rebuild the member
@@ -237,7 +375,9 @@ def member_trainer(task:str, # stored in each config; names the trainer that can
             except TypeError as e: raise TypeError(f'{build.__name__}(): {e}') from None
             ba.apply_defaults()
             a = check_train_args(build, dict(ba.arguments))
-            if a['fold'] != 'all' and a.get('name') is None: a['name'] = name(a)
+            if a['fold'] != 'all' and a.get('name') is None:   # the default: changing one argument and running the cell again trains a second member
+                a['name'] = name(a)
+                a['name'] = default_name(a['run'], member_config(build, a, task, describe))
             return a
         def config(a): return member_config(build, a, task, describe)
 
@@ -247,7 +387,8 @@ def member_trainer(task:str, # stored in each config; names the trainer that can
             if a['fold'] == 'all': return [train(**{**a, 'fold': f}) for f in range(a['run'].n_folds)]
             if check is not None: check(a)
             return fit_member(a['run'], config(a), a['fold'], lambda: build(**a), retrain=a.get('retrain', False),
-                              save_model=a.get('save_model', True), save_best=a.get('save_best'), early_stop=a.get('early_stop'), cbs=a.get('cbs'))
+                              save_model=a.get('save_model', True), save_best=a.get('save_best'), early_stop=a.get('early_stop'), cbs=a.get('cbs'),
+                              eval_every=a.get('eval_every'))
         def member(*args, **kwargs):
             "The member(s) this call would train or find, without training."
             a = bind(args, kwargs)
@@ -262,7 +403,7 @@ def member_trainer(task:str, # stored in each config; names the trainer that can
         def cost_(*args, **kwargs):
             "What a plan needs to know of this call beside its probe: fitted epochs, forward passes to predict, extra steps."
             a = bind(args, kwargs)
-            c = dict(epochs=a.get('epochs', 1), predict_passes=1, train_passes=0, extra_steps=0, unfreeze=True)
+            c = dict(epochs=a.get('epochs', 1), predict_passes=1, train_passes=0, extra_steps=0, unfreeze=True, eval_every=a.get('eval_every'), accum=a.get('accum', 1))
             return {**c, **(cost(a) if cost is not None else {})}
         train.member, train.recipe, train.cost = member, recipe, cost_
         return train

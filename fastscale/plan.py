@@ -12,6 +12,7 @@ from fastprogress.fastprogress import progress_bar
 from .core import fmt_size, reset_peak, peak_mem, free_mem, atomic_write
 from .jobs import load_config, job_data, job_run, member_call, member_label
 from .run import Run
+from .member import mid_epoch_evals
 
 # %% auto #0
 __all__ = ['parse_duration', 'probe_member', 'member_seconds', 'plan', 'train_plan', 'plot_plan']
@@ -63,6 +64,8 @@ def probe_member(fn, # a member trainer (`train_vision`, `train_text`, ...)
     cost = fn.cost(**kwargs)
     t0 = time.perf_counter()
     with contextlib.redirect_stdout(io.StringIO()): r = fn.recipe(**kwargs)   # notes such as 'fp16 needs a GPU' come again when it trains
+    if r.learn is None:   # a member without a training loop (feature extraction) times itself
+        return dict(build_s=time.perf_counter() - t0, **r.probe(), **cost)
     learn, build = r.learn, time.perf_counter() - t0
     if cost['unfreeze']: learn.unfreeze()
     reset_peak(learn.dls.device)
@@ -88,9 +91,11 @@ def member_seconds(p:dict, # from `probe_member`
                   )->dict:
     "Estimated seconds of one member fold: `fixed` (build, warm-up, prediction, lr_find) and `per_epoch`."
     row = p['valid_s'] / p['valid_bs']   # forward time per row
-    per_epoch = p['train_batches'] * p['step_s'] + p['valid_batches'] * p['valid_s']
+    # `eval_every`: validation passes inside each epoch too, at optimizer-step boundaries
+    evals = len(mid_epoch_evals(p.get('eval_every'), -(-p['train_batches'] // max(p.get('accum') or 1, 1))))
+    per_epoch = p['train_batches'] * p['step_s'] + (1 + evals) * p['valid_batches'] * p['valid_s']
     predict = row * (p['predict_passes'] * (p['n_valid'] + n_test) + p['train_passes'] * p['n_train'])
-    fixed = p['build_s'] + p['overhead_s'] + predict + p['extra_steps'] * p['step_s']
+    fixed = p['build_s'] + p['overhead_s'] + predict + p['extra_steps'] * p['step_s'] + p.get('fixed_s', 0.)   # fixed_s: embeddings and head
     return dict(fixed=fixed, per_epoch=per_epoch, total=fixed + fit_epochs * per_epoch)
 
 # %% ../nbs/12a_plan.ipynb #ffff137f

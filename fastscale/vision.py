@@ -307,7 +307,8 @@ def train_vision(arch:str, # a timm architecture name, e.g. 'tf_efficientnet_lit
                  recalibrate_bn:bool=True, # after training, recompute BatchNorm statistics with the final weights (see `recalibrate`)
                  save_model:bool=True, # store the weights in the member (`member.learner()` rebuilds it)
                  save_best:str|None=None, # keep the best epoch by 'valid_loss' or 'accuracy'
-                 early_stop:int|None=None, # stop after this many epochs without improvement
+                 early_stop:int|None=None, # stop after this many evaluations without improvement
+                 eval_every:int|float|None=None, # also validate every this many optimizer steps, or fraction of an epoch (at step boundaries)
                  cbs:list|None=None # extra callbacks for the fit (not part of the member's config)
                 )->Member|list:
     "Train (or find) the member `arch` × preprocessing of `run` on `fold`; store its predictions and weights."

@@ -281,7 +281,8 @@ def train_text(model, # folder (e.g. `minilm()`), hub name or `PretrainedConfig`
                undersample:float|None=None, pad_multiple:int|None=None, # as in `text_dls`
                save_model:bool=True, # store the fine-tuned model in the member (`member.learner()` rebuilds it)
                save_best:str|None=None, # keep the best epoch by 'valid_loss' or a metric ('accuracy', 'accuracy_multi')
-               early_stop:int|None=None, # stop after this many epochs without improvement
+               early_stop:int|None=None, # stop after this many evaluations without improvement
+               eval_every:int|float|None=None, # also validate every this many optimizer steps, or fraction of an epoch (at step boundaries)
                cbs:list|None=None # extra callbacks for the fit (not part of the member's config)
               )->Member|list:
     "Train (or find) the member `model` of `run` on `fold`; store its predictions, scores and fine-tuned weights."
