@@ -382,7 +382,8 @@ def discard(self:Run, member:Member|str): # a member, or its id
 
 # %% ../nbs/08_run.ipynb #3c74f0e7
 REBUILDERS = {}   # task -> `rebuild(member, rows, root)` returning `(learner, predict(rows) -> probabilities)`
-_TASK_MODULES = dict(vision='fastscale.vision', text='fastscale.text.learner')
+_TASK_MODULES = dict(vision='fastscale.vision', text='fastscale.text.learner', text_features='fastscale.text.features',
+                     vision_features='fastscale.vision_features')
 
 def rebuilder(task:str # the task whose members the decorated function rebuilds
              ):
