@@ -513,4 +513,12 @@ d = { 'settings': { 'branch': 'main',
                                       'fastscale.vision_aug._perspective': ('vision_aug.html#_perspective', 'fastscale/vision_aug.py'),
                                       'fastscale.vision_aug.aug_level': ('vision_aug.html#aug_level', 'fastscale/vision_aug.py'),
                                       'fastscale.vision_aug.device_aug_transforms': ( 'vision_aug.html#device_aug_transforms',
-                                                                                      'fastscale/vision_aug.py')}}}
+                                                                                      'fastscale/vision_aug.py')},
+            'fastscale.vision_features': { 'fastscale.vision_features._check': ( 'vision_features.html#_check',
+                                                                                 'fastscale/vision_features.py'),
+                                           'fastscale.vision_features.embed_images': ( 'vision_features.html#embed_images',
+                                                                                       'fastscale/vision_features.py'),
+                                           'fastscale.vision_features.rebuild_vision_features': ( 'vision_features.html#rebuild_vision_features',
+                                                                                                  'fastscale/vision_features.py'),
+                                           'fastscale.vision_features.train_vision_features': ( 'vision_features.html#train_vision_features',
+                                                                                                'fastscale/vision_features.py')}}}
