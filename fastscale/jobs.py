@@ -92,23 +92,32 @@ def member_list(members:list|dict, # list of keyword dicts, or {arch_or_model: [
 # %% ../nbs/12_jobs.ipynb #7627b7c5
 _SET_BY_JOB = ('run', 'df', 'test_df', 'root', 'fold', 'cbs', 'label_col', 'text_col')   # the job's data and split decide these
 
-def trainer(task:str # 'vision' or 'text'
+def trainer(task:str, # 'vision' or 'text'
+            features:bool=False # the feature-extraction trainer (`train_<task>_features`): a member with `features: true`
            ):
-    "The trainer of a job's members, `train_<task>`, from the module that also rebuilds them (`fastscale.run._TASK_MODULES`)."
-    return getattr(importlib.import_module(_TASK_MODULES[task]), f'train_{task}')
+    "The trainer of a job's members, `train_<task>[_features]`, from the module that also rebuilds them (`fastscale.run._TASK_MODULES`)."
+    t = f'{task}_features' if features else task
+    return getattr(importlib.import_module(_TASK_MODULES[t]), f'train_{t}')
+
+def _member_kw(fn, defaults:dict, member:dict)->dict:
+    "A member's arguments: the job's defaults its trainer takes (a feature member has no epochs or lr), then its own."
+    ok = inspect.signature(fn).parameters
+    return {**{k: v for k, v in defaults.items() if k in ok}, **{k: v for k, v in member.items() if k != 'features'}}
 
 def check_member_args(task:str, # 'vision' or 'text'
                       members:list, # from `member_list`
                       defaults:dict # the config's `defaults:`
                      )->tuple:
     "Refuse, before anything trains, a member or default key that is not an argument its trainer takes, or a bad value; `(members, defaults)` with values normalised."
-    fn = trainer(task)
-    ok = [k for k in inspect.signature(fn).parameters if k not in _SET_BY_JOB]
     out = []
     for where, kw in [('defaults', defaults)] + [(f"member {m.get('name') or m.get('arch') or m.get('model')!r}", m) for m in members]:
-        bad = sorted(set(kw) - set(ok))
+        feats = kw.get('features', False)
+        if not isinstance(feats, bool) or (feats and where == 'defaults'): raise ValueError(f'config {where}: features={feats!r}: expected true or false, on a member')
+        fn = trainer(task, feats)
+        ok = [k for k in inspect.signature(fn).parameters if k not in _SET_BY_JOB]
+        bad = sorted(set(kw) - set(ok) - {'features'})
         if bad: raise ValueError(f"config {where}: unknown argument(s) {bad} of {fn.__name__}; expected some of {ok}")
-        try: out.append(check_train_args(fn, kw))   # values too: a bad one fails now, not after the members before it trained
+        try: out.append({**check_train_args(fn, {k: v for k, v in kw.items() if k != 'features'}), **({'features': True} if feats else {})})   # values too: a bad one fails now
         except ValueError as e: raise ValueError(f'config {where}: {e}') from None
     return out[1:], out[0]
 
@@ -173,12 +182,14 @@ def member_call(cfg:dict, # from `load_config`
     "`(trainer, kwargs)` of member `i`: `trainer(**kwargs)` trains it; `trainer.member`, `.recipe`, `.cost` take the same."
     from fastscale import assets
     df, test, root = data
-    d, kw = cfg['data'], {**cfg['defaults'], **cfg['members'][i], **over}
+    fn = trainer(cfg['task'], cfg['members'][i].get('features', False))
+    if 'epochs' not in inspect.signature(fn).parameters: over.pop('epochs', None)   # a plan's epochs: a feature member runs once
+    d, kw = cfg['data'], {**_member_kw(fn, cfg['defaults'], cfg['members'][i]), **over}
     fold = ('all' if 'folds' in cfg['split'] else 0) if fold is None else fold
-    if cfg['task'] == 'vision': return trainer('vision'), dict(run=run, df=df, test_df=test, root=root, fold=fold, label_col=d['label_col'], **kw)
+    if cfg['task'] == 'vision': return fn, dict(run=run, df=df, test_df=test, root=root, fold=fold, label_col=d['label_col'], **kw)
     m = kw.pop('model')
-    return trainer('text'), dict(model=getattr(assets, m)() if m in ('minilm', 'mpnet') else m, run=run, df=df, test_df=test,
-                                 text_col=d['text_col'], label_col=d['label_col'], fold=fold, **kw)
+    return fn, dict(model=getattr(assets, m)() if m in ('minilm', 'mpnet') else m, run=run, df=df, test_df=test,
+                    text_col=d['text_col'], label_col=d['label_col'], fold=fold, **kw)
 
 # %% ../nbs/12_jobs.ipynb #0624887b
 def member_label(cfg:dict, # from `load_config`
@@ -246,7 +257,7 @@ def demo_config(task:str='vision', # 'vision' (MNIST-5k) or 'text' (Rotten Tomat
                 rows:int|None=None, # training rows (default: 1,600 digits / 4,800 snippets; all when `full`)
                 epochs:int|None=None # epochs (default 3 vision; text 1, or 2 when `full`, MPNet 1)
                )->dict:
-    "The job config of `fastscale demo`: a 3-member ensemble with accumulation and TTA (text `full`: and MPNet-base)."
+    "The job config of `fastscale demo`: vision 3 members; text MPNet and MiniLM features + 3 fine-tuned MiniLMs (`full`: fine-tuned MPNet + 3 MiniLMs)."
     if task not in ('vision', 'text'): raise ValueError(f"demo task={task!r}: expected 'vision' or 'text'")
     run = str(Path(out)/'run')
     if task == 'vision':
@@ -260,15 +271,21 @@ def demo_config(task:str='vision', # 'vision' (MNIST-5k) or 'text' (Rotten Tomat
                dict(max_len=32, accum=2, lr=1e-4, sched='one_cycle', tta=['head', 'tail'], seed=7, name='minilm-32-headtail')]
     # full: a stronger, different member first (5x MiniLM's cost per epoch, so one epoch); MiniLMs alone stop near 0.837
     big = {'mpnet': [dict(max_len=64, accum=2, lr=4e-5, sched='cosine', epochs=1 if epochs is None else epochs, name='mpnet-64-cos')]} if full else {}
+    # default: feature members first, a frozen encoder under a logistic regression each; MPNet's is the strongest member
+    # for its time on a CPU (about 2 minutes to embed the 5,800 rows), and of another kind than the fine-tuned MiniLMs;
+    # its last four layers' pooled states, averaged, score 1-2 points above the last layer's alone here
+    feats = {} if full else {'mpnet': [dict(features=True, max_len=64, layers=4, bs=64, name='mpnet-features')],
+                             'minilm': [dict(features=True, max_len=64, bs=64, name='minilm-features')]}
+    members = {**big, 'minilm': minilms} if full else {'mpnet': feats['mpnet'], 'minilm': feats['minilm'] + minilms}
     return dict(task='text', run=run, data=dict(source='rotten_tomatoes', rows=None if full else 4800 if rows is None else rows, test_rows=None if full else 1000),
-                defaults=dict(bs=32, epochs=(2 if full else 1) if epochs is None else epochs), members={**big, 'minilm': minilms})
+                defaults=dict(bs=32, epochs=(2 if full else 1) if epochs is None else epochs), members=members)
 
 # %% ../nbs/12_jobs.ipynb #cb4dddeb
 def demo(task:str='vision', # 'vision' or 'text'
          out:str|Path='fastscale-demo', # folder of the run, report and submission
          full:bool=False, rows:int|None=None, epochs:int|None=None # see `demo_config`
         )->pd.DataFrame:
-    "Train the demo's three members (resuming finished ones), fit the ensemble, write report and submission to `out`."
+    "Train the demo's members (resuming finished ones), fit the ensemble, write report and submission to `out`."
     t0 = time.time()
     cfg = load_config(demo_config(task, out, full, rows, epochs))
     run = train_job(cfg)

@@ -60,7 +60,8 @@ class KeepBest(TrackerCallback):
     def consider(self, val:float, # the monitor's value at an evaluation inside an epoch (`EvalEvery`)
                  label:float): # where: epochs done, with a fraction (e.g. 1.5)
         "Keep the weights if this mid-epoch evaluation is the best so far."
-        if self.comp(val - self.min_delta, self.best): self.best = val; self._snapshot(label)
+        # counted over all fits, as `best_epoch` is (fine_tune's second fit starts its epochs at 0 again)
+        if self.comp(val - self.min_delta, self.best): self.best = val; self._snapshot(round(self.n_epochs + label % 1, 2))
 
     def restore(self, model=None): # the model to load them into (default: the Learner's)
         "Load the best evaluation's weights into the model."

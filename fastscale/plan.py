@@ -4,7 +4,7 @@
 
 # %% ../nbs/12a_plan.ipynb #5a7320b0
 from __future__ import annotations
-import re, io, json, math, time, warnings, contextlib
+import re, io, json, math, time, inspect, warnings, contextlib
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from fastai.callback.core import Callback, CancelTrainException, CancelValidException
@@ -102,15 +102,18 @@ def member_seconds(p:dict, # from `probe_member`
 def _requested(fn, kw)->int:
     "The `epochs` a member asks for: its config's, else its trainer's default."
     import inspect
-    e = kw.get('epochs', inspect.signature(fn).parameters['epochs'].default)
+    p = inspect.signature(fn).parameters.get('epochs')
+    e = kw.get('epochs', 1 if p is None else p.default)   # a feature member has no epochs: one pass
     if isinstance(e, bool) or not isinstance(e, (int, np.integer)) or e < 1: raise ValueError(f'epochs={e!r}: expected an integer >= 1')
     return int(e)
 
 # %% ../nbs/12a_plan.ipynb #5ed64b35
 def _done_epochs(fn, kw)->int|None:
     "The epochs of a variant of this member (same config, at most the epochs asked) already DONE on all its folds, if any."
+    import inspect
+    has = 'epochs' in inspect.signature(fn).parameters   # a feature member has none: done or not
     for e in range(_requested(fn, kw), 0, -1):
-        ms = fn.member(**{**kw, 'epochs': e})
+        ms = fn.member(**({**kw, 'epochs': e} if has else kw))
         if all(m.done for m in (ms if isinstance(ms, list) else [ms])): return e
     return None
 
@@ -152,7 +155,8 @@ def plan(job:dict|str|Path, # a job config (dict or YAML file)
         if (e := _done_epochs(fn, kw)) is not None: rows.append(dict(row, status='done', epochs=e, fixed=0., per_epoch=0.)); continue
         p = probe_member(fn, steps, **{**kw, 'fold': 0})
         s = member_seconds(p, 1, run.n_test)
-        extra = fn.cost(**{**kw, 'epochs': 1})['epochs'] - 1   # e.g. fine_tune's frozen epoch
+        has = 'epochs' in inspect.signature(fn).parameters   # a feature member has none
+        extra = fn.cost(**({**kw, 'epochs': 1} if has else kw))['epochs'] - 1   # e.g. fine_tune's frozen epoch
         rows.append(dict(row, status='train', fixed=s['fixed'] + extra * s['per_epoch'], per_epoch=s['per_epoch'],
                          accum=kw.get('accum', 1), micro_bs=p['micro_bs'], peak=p['peak'], mem_kind=p['mem_kind']))
     probe_s = time.time() - t0
