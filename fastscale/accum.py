@@ -246,12 +246,12 @@ class NaNGuard(Callback):
         if _ddp() > 1:
             flag = flag.to(torch.int32)
             dist.all_reduce(flag, op=dist.ReduceOp.MAX)
-        with expected_sync(): bad = bool(flag)   # the host read: once a second at most (every `every_ddp` micro-batches under DDP), and per epoch
-        if not bad: return
-        lr = self.opt.hypers[-1].get('lr') if self.opt is not None else None
-        epoch, batch = divmod(int(self._first), max(self.n_iter, 1))
-        # a rank whose own losses were fine stops with the others: it names the rank that went bad
-        self.bad = dict(epoch=epoch, batch=batch, loss=float(self._loss), lr=lr) if bool(self._flag) else dict(other_rank=True, lr=lr)
+        with expected_sync():   # the host reads: once a second at most (every `every_ddp` micro-batches under DDP), and per epoch
+            if not bool(flag): return
+            lr = self.opt.hypers[-1].get('lr') if self.opt is not None else None
+            epoch, batch = divmod(int(self._first), max(self.n_iter, 1))
+            # a rank whose own losses were fine stops with the others: it names the rank that went bad
+            self.bad = dict(epoch=epoch, batch=batch, loss=float(self._loss), lr=lr) if bool(self._flag) else dict(other_rank=True, lr=lr)
         raise CancelFitException()
 
     def check(self):

@@ -63,7 +63,8 @@ class HostLosses(Callback):
         new = r.losses[self._n:]
         if new and any(t.device.type != 'cpu' for t in new): r.losses[self._n:] = list(torch.stack(new).cpu().unbind())
         self._n = len(r.losses)
-    def after_fit(self):
+    def after_fit(self):   # also after a cancelled fit (e.g. `lr_find`'s), which skips its last after_epoch
+        self.after_epoch()
         if isinstance(getattr(self.learn, 'smooth_loss', None), torch.Tensor): self.learn.smooth_loss = self.learn.smooth_loss.cpu()
 
 def sync_free(learn:Learner, # a Learner about to train
