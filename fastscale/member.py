@@ -4,166 +4,21 @@
 
 # %% ../nbs/08a_member.ipynb #d332523b
 from __future__ import annotations
-import time, inspect, functools, math, numbers, contextlib
+import time, inspect, functools, math, numbers
 from dataclasses import dataclass
-from types import SimpleNamespace
-from fastcore.basics import patch
 from typing import Callable
 import numpy as np, torch
-from fastai.learner import Learner, Recorder
-from fastai.callback.core import Callback, CancelFitException
-from fastai.callback.fp16 import MixedPrecision
-from fastai.torch_core import find_bs, to_detach
-from fastprogress.fastprogress import format_time
-from fastai.callback.tracker import TrackerCallback, EarlyStoppingCallback
-import fastai.callback.schedule   # Learner.lr_find
+from fastai.learner import Learner
 from .core import reset_peak, peak_mem, fmt_size, check_int
-from .accum import NaNGuard, GradAccum
+from .accum import NaNGuard
 from .sync import sync_free
-from .distributed import ddp_ctx, is_main, barrier, solo, bcast
-from fastai.distributed import DistributedTrainer
+from .distributed import ddp_ctx, is_main, barrier, solo
 from .run import Run, Member, config_hash
+from .watch import History, KeepBest, EarlyStop, EvalEvery, find_lr, mid_epoch_evals
 
 # %% auto #0
-__all__ = ['NOT_CONFIG', 'LATER', 'TRAIN_RULES', 'History', 'KeepBest', 'EarlyStop', 'mid_epoch_evals', 'EvalEvery', 'find_lr',
-           'Recipe', 'model_bytes', 'load_model_bytes', 'fit_member', 'member_config', 'check_train_args',
-           'default_name', 'member_trainer']
-
-# %% ../nbs/08a_member.ipynb #27d423b9
-class History(Callback):
-    "Append each epoch's recorded values (losses, metrics) to a list, across the fits of `fine_tune`."
-    order = Recorder.order + 1
-    def __init__(self, hist:list): self.hist = hist # the list to append to
-    def after_epoch(self):
-        r = self.learn.recorder
-        self.hist.append({k: (float(v) if isinstance(v, (int, float, np.floating)) else str(v)) for k, v in zip(r.metric_names, r.log)})
-
-# %% ../nbs/08a_member.ipynb #4788b334
-class KeepBest(TrackerCallback):
-    "Keep a copy of the weights of the evaluation with the best `monitor`, over all fits; `restore()` loads them."
-    def __init__(self, monitor:str='valid_loss', # 'valid_loss' or a metric's name
-                 comp=None, # `np.less` or `np.greater` (default: less for losses and errors, else greater)
-                 min_delta:float=0.): # smallest change that counts as better
-        super().__init__(monitor, comp, min_delta, reset_on_fit=False)
-        self.state, self.best_epoch, self.n_epochs = None, None, 0
-
-    def _snapshot(self, label):
-        self.best_epoch = label
-        m = getattr(self.learn.model, 'module', self.learn.model)   # under DDP, the wrapped model: keys without 'module.'
-        self.state = {k: v.detach().to('cpu', copy=True) for k, v in m.state_dict().items()}
-
-    def after_epoch(self):
-        super().after_epoch()
-        if self.new_best: self._snapshot(self.n_epochs)
-        self.n_epochs += 1
-
-    def consider(self, val:float, # the monitor's value at an evaluation inside an epoch (`EvalEvery`)
-                 label:float): # where: epochs done, with a fraction (e.g. 1.5)
-        "Keep the weights if this mid-epoch evaluation is the best so far."
-        # counted over all fits, as `best_epoch` is (fine_tune's second fit starts its epochs at 0 again)
-        if self.comp(val - self.min_delta, self.best): self.best = val; self._snapshot(round(self.n_epochs + label % 1, 2))
-
-    def restore(self, model=None): # the model to load them into (default: the Learner's)
-        "Load the best evaluation's weights into the model."
-        if self.state is None: return
-        m = model or self.learn.model
-        getattr(m, 'module', m).load_state_dict(self.state)
-
-class EarlyStop(EarlyStoppingCallback):
-    "fastai's `EarlyStoppingCallback`, with evaluations inside an epoch (`EvalEvery`) counted like epochs."
-    def consider(self, val:float, label:float):
-        if self.comp(val - self.min_delta, self.best): self.best, self.wait = val, 0
-        else:
-            self.wait += 1
-            if self.wait >= self.patience:
-                print(f'No improvement since evaluation {self.wait} evaluations ago: stopping at epoch {label:.2f}')
-                raise CancelFitException()
-
-# %% ../nbs/08a_member.ipynb #1f162f9d
-def mid_epoch_evals(eval_every:int|float|None, # optimizer steps between evaluations, a fraction of an epoch (0 < f < 1), or None
-                    steps:int # optimizer steps in the epoch
-                   )->list:
-    "The optimizer steps (counted from 1) of an epoch after which to validate, besides its end."
-    if eval_every is None: return []
-    n = max(1, round(eval_every * steps)) if isinstance(eval_every, float) else int(eval_every)
-    return list(range(n, steps, n))
-
-class EvalEvery(Callback):
-    "Validate every `eval_every` optimizer steps (or fraction of an epoch) at step boundaries; record, show and weigh each evaluation."
-    order = Recorder.order + 2   # after the Recorder's smoothed loss of the batch
-    def __init__(self, eval_every:int|float, # optimizer steps, or a fraction of an epoch
-                 hist:list|None=None): # the member's history, to append each evaluation to
-        self.eval_every, self.hist, self.n_evals = eval_every, hist, 0
-
-    def before_train(self):
-        ga, bs = next((c for c in self.learn.cbs if isinstance(c, GradAccum)), None), getattr(self.dls.train, 'bs', None)
-        per = -(-ga.n_acc // bs) if ga is not None and bs else 1   # micro-batches per optimizer step
-        self.steps = -(-len(self.dls.train) // per)
-        self._at, self._step, self._stepped = set(mid_epoch_evals(self.eval_every, self.steps)), 0, False
-
-    def after_step(self): self._stepped = True   # only a real step: GradAccum cancels the others before it
-    def after_batch(self):
-        if not (self.training and self._stepped): return
-        self._stepped, self._step = False, self._step + 1
-        if self._step in self._at: self.evaluate()
-
-# %% ../nbs/08a_member.ipynb #ef0ede6f
-@patch
-def _valid_pass(self:EvalEvery)->list:
-    "Validation loss and metrics of the current weights (as floats), without touching the Recorder or the training state."
-    learn, model = self.learn, self.learn.model
-    modes = [m.training for m in model.modules()]   # frozen BatchNorm layers stay in eval mode afterwards
-    mp = next((c for c in learn.cbs if isinstance(c, MixedPrecision) and getattr(c, 'autocast', None) is not None), None)
-    mets = list(learn.metrics)
-    for m in mets: m.reset()
-    tot, n = 0., 0
-    model.eval()
-    try:
-        with torch.no_grad():
-            for b in learn.dls.valid:
-                i = getattr(learn.dls, 'n_inp', 1 if len(b) == 1 else len(b) - 1)
-                xb, yb = b[:i], b[i:]
-                with mp.autocast if mp is not None else contextlib.nullcontext(): pred = model(*xb)
-                pred = pred.float() if mp is not None else pred
-                loss = learn.loss_func(pred, *yb)
-                bs = find_bs(yb); tot, n = tot + loss.detach().float() * bs, n + bs
-                # what fastai's metrics read from a learner, for this batch
-                ns = SimpleNamespace(pred=pred, xb=xb, yb=yb, y=yb[0] if len(yb) == 1 else yb, loss=loss, training=False,
-                                     to_detach=lambda t, cpu=True, gather=True: to_detach(t, cpu, gather=False))
-                for m in mets: m.accumulate(ns)
-    finally:
-        for m, t in zip(model.modules(), modes): m.training = t
-    vals = [float(tot / max(n, 1))] + [m.value for m in mets]
-    return [float(v.item() if isinstance(v, torch.Tensor) else v) if v is not None else None for v in vals]
-
-@patch
-def evaluate(self:EvalEvery):
-    "One evaluation inside the epoch: a row of the history and of the progress table, and a say to `KeepBest` / `EarlyStop`."
-    t0 = time.time()
-    vals = self._valid_pass()
-    self.n_evals += 1
-    label = round(self.epoch + self._step / self.steps, 2)
-    sm = getattr(self.learn, 'smooth_loss', None)
-    train = float(sm) if isinstance(sm, torch.Tensor) else None   # a host read, once an evaluation
-    names = ['valid_loss'] + [getattr(m, 'name', str(m)) for m in self.learn.metrics]
-    row = dict(epoch=label, step=self._step, train_loss=train, **dict(zip(names, vals)), time=format_time(time.time() - t0))
-    if self.hist is not None: self.hist.append(row)
-    self.learn.logger([f'{label:.2f}', train, *vals, row['time']])
-    for cb in self.learn.cbs:
-        if isinstance(cb, (KeepBest, EarlyStop)) and cb.monitor in names: cb.consider(vals[names.index(cb.monitor)], label)
-
-# %% ../nbs/08a_member.ipynb #0e55b859
-def find_lr(learn:Learner, # the Learner about to be fitted
-            **kwargs # passed to fastai's `lr_find` (e.g. `num_it`, `end_lr`)
-           )->float:
-    "fastai's `lr_find` suggestion (valley), with NaN guards, best-epoch trackers and history set aside while it runs."
-    aside = [c for c in learn.cbs if isinstance(c, (NaNGuard, TrackerCallback, History, DistributedTrainer))]
-    # under DDP fastai saves the weights before the sweep and restores them on rank 0 only (its barrier matches none of
-    # the other ranks'), so rank 1 would go on with the sweep's optimizer state: here every rank sweeps alone, as a
-    # world of one (its own file, no barrier), and all of them take rank 0's suggestion
-    with learn.removed_cbs(aside), learn.no_logging(), solo(rank0=True): lr = float(learn.lr_find(show_plot=False, **kwargs).valley)
-    return bcast(lr)
-
+__all__ = ['NOT_CONFIG', 'LATER', 'TRAIN_RULES', 'Recipe', 'model_bytes', 'load_model_bytes', 'fit_member', 'member_config',
+           'check_train_args', 'default_name', 'member_trainer']
 
 # %% ../nbs/08a_member.ipynb #31b5c512
 @dataclass

@@ -12,7 +12,7 @@ from fastprogress.fastprogress import progress_bar
 from .core import fmt_size, reset_peak, peak_mem, free_mem, atomic_write
 from .jobs import load_config, job_data, job_run, member_call, member_label
 from .run import Run
-from .member import mid_epoch_evals
+from .watch import mid_epoch_evals
 
 # %% auto #0
 __all__ = ['parse_duration', 'probe_member', 'member_seconds', 'plan', 'train_plan', 'plot_plan']

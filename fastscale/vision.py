@@ -17,7 +17,8 @@ from .sync import sync_free
 from .distributed import rank_bs
 from .run import Run, Member
 from .vision_aug import ImageCache, device_aug_transforms, aug_level, AUG_LEVELS
-from .member import Recipe, member_trainer, load_model_bytes, find_lr
+from .member import Recipe, member_trainer, load_model_bytes
+from .watch import find_lr
 from .run import rebuilder
 
 # %% auto #0

@@ -216,7 +216,8 @@ from .data import text_dls, TokenDataLoaders, TextDL, TokenDataset, _pad_id, _to
 from ..predict import predict_texts, WINDOWS
 from ..accum import GradAccum
 from ..distributed import rank_bs
-from ..member import Recipe, member_trainer, find_lr
+from ..member import Recipe, member_trainer
+from ..watch import find_lr
 
 # %% ../../nbs/05_text_learner.ipynb #t4e359ae
 def _model_desc(model)->str:
