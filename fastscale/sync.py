@@ -92,10 +92,9 @@ fastai.data.load.to_device = loader_to_device   # the name fastai's `DataLoader.
 # %% ../nbs/02a_sync.ipynb #e04a7728
 _READS = ('item', '__bool__', '__float__', '__int__', '__format__', 'tolist', 'cpu', 'numpy')   # device -> host, always blocking
 _COPIES = ('to', 'cuda', 'copy_')   # blocking when they cross between host and device without `non_blocking`
-# code that only reads tensors on the host, on any machine: fastai's schedules (`combine_scheds`), and the loaders
-# building a batch before it is copied to the device (that copy is counted where it happens)
-HOST_ONLY = ('fastai/callback/schedule.py', 'fastai/data/load.py', 'fastai/data/core.py', 'fastai/data/transforms.py',
-             'fastscale/text/data.py', 'fastscale/vision_aug.py:ImageCache')
+# code that reads CPU tensors it built from Python numbers, on any machine: fastai's schedules (`combine_scheds`); the
+# loaders' own work on the host is not exempt, and reads nothing (counted: 0)
+HOST_ONLY = ('fastai/callback/schedule.py',)
 
 class SyncCounter(Callback):
     "Counts host reads of tensors and blocking copies during training micro-batches, and the optimizer steps; see `host_syncs`."
