@@ -54,7 +54,8 @@ def default_head(seed:int=42 # seed of the cross-validation's folds and the solv
                 )->object:
     "A logistic regression whose strength `C` is chosen by 5-fold cross-validation on the rows it is fitted on."
     from sklearn.linear_model import LogisticRegressionCV
-    return LogisticRegressionCV(Cs=[0.1, 1., 10., 100.], cv=5, max_iter=3000, random_state=seed)
+    # scoring given: scikit-learn 1.11 changes its default to log loss, which would choose another C (and other members)
+    return LogisticRegressionCV(Cs=[0.1, 1., 10., 100.], cv=5, scoring='accuracy', max_iter=3000, random_state=seed)
 
 def _check_head(head):
     if head is None: return
