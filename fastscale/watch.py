@@ -18,6 +18,7 @@ import fastai.callback.schedule   # Learner.lr_find
 from fastprogress.fastprogress import format_time
 from .accum import NaNGuard, GradAccum
 from .distributed import solo, bcast
+from .core import expected_sync
 
 # %% auto #0
 __all__ = ['History', 'KeepBest', 'EarlyStop', 'mid_epoch_evals', 'EvalEvery', 'find_lr']
@@ -133,11 +134,11 @@ def _valid_pass(self:EvalEvery)->list:
 def evaluate(self:EvalEvery):
     "One evaluation inside the epoch: a row of the history and of the progress table, and a say to `KeepBest` / `EarlyStop`."
     t0 = time.time()
-    vals = self._valid_pass()
+    with expected_sync(): vals = self._valid_pass()   # an evaluation reads its scores on the host: meant, at step boundaries
     self.n_evals += 1
     label = round(self.epoch + self._step / self.steps, 2)
     sm = getattr(self.learn, 'smooth_loss', None)
-    train = float(sm) if isinstance(sm, torch.Tensor) else None   # a host read, once an evaluation
+    with expected_sync(): train = float(sm) if isinstance(sm, torch.Tensor) else None   # a host read, once an evaluation
     names = ['valid_loss'] + [getattr(m, 'name', str(m)) for m in self.learn.metrics]
     row = dict(epoch=label, step=self._step, train_loss=train, **dict(zip(names, vals)), time=format_time(time.time() - t0))
     if self.hist is not None: self.hist.append(row)
