@@ -153,6 +153,15 @@ def read(self:Member, name:str # a file DONE lists, e.g. 'model.safetensors'
     return _read_checked(self.dir/name, files[name], self.id)
 
 @patch
+def folder(self:Member, prefix:str # a folder the member stores, e.g. 'model' (a Hugging Face folder)
+          )->Path:
+    "The member's folder `prefix/`, every file in it checked against DONE first (before a library reads it as it is)."
+    names = [f for f in self.files() if f.startswith(prefix.rstrip('/') + '/')]
+    if not names: raise ValueError(f'member {self.name!r} fold {self.fold} has no folder {prefix!r}')
+    for f in names: self.read(f)
+    return self.dir/prefix.rstrip('/')
+
+@patch
 def load(self:Member)->dict:
     "Config, fold, validation and test predictions, metrics: everything saved, after checking every file."
     d = {f: _load_file(self.dir/f, sha, self.id) for f, sha in self.files().items() if f in _MEMBER_FILES}

@@ -150,10 +150,9 @@ def rebuild_text_features(member:Member, # a DONE text feature member with store
     from transformers import AutoTokenizer
     from safetensors.numpy import load
     c, run = member.config, member.run
-    for f in member.files():
-        if f.startswith('encoder/'): member.read(f)   # every file checked against DONE before transformers reads the folder
-    tok = AutoTokenizer.from_pretrained(member.dir/'encoder')
-    enc, arrays = _encoder(member.dir/'encoder'), load(member.read('head.safetensors'))
+    d = member.folder('encoder')   # every file checked against DONE before transformers reads the folder
+    tok = AutoTokenizer.from_pretrained(d)
+    enc, arrays = _encoder(d), load(member.read('head.safetensors'))
     def predict(rows):
         texts = list(_texts(rows, c['text_col'], c['template'])) if isinstance(rows, pd.DataFrame) else [str(t) for t in rows]
         X = embed_texts(enc, texts, tokenizer=tok, max_len=c['max_len'], pooling=c['pooling'], layers=c.get('layers', 1), bs=c['bs'], precision=c['precision'], show=False)

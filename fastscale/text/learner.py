@@ -328,16 +328,15 @@ def rebuild_text(member:Member, # a DONE text member with stored weights
                 )->tuple:
     "`(learn, predict)`: the member's fine-tuned Learner loaded from its `model/` folder, and `predict(rows)` with its windows."
     c, run = member.config, member.run
-    for f in member.files():
-        if f.startswith('model/'): member.read(f)   # every file checked against DONE before transformers reads the folder
+    d = member.folder('model')   # every file checked against DONE before transformers reads the folder
     from transformers import AutoTokenizer
-    tok = AutoTokenizer.from_pretrained(member.dir/'model')
+    tok = AutoTokenizer.from_pretrained(d)
     y = np.zeros((1, len(run.vocab)), np.int64) if run.multi else np.zeros(1, np.int64)
     kw = dict(bs=c['bs'] // c['accum'], pad_id=_pad_id(tok), pad_multiple=c['pad_multiple'], seed=c['seed'])
     one = TokenDataset([np.array([tok.cls_token_id or 0])], y)   # a stand-in row: the Learner needs loaders; predictions make their own
     dls = TokenDataLoaders(TextDL(one, **kw), TextDL(one, **kw), tokenizer=tok, vocab=run.vocab, max_len=c['max_len'], text_col=c['text_col'],
                            template=c['template'], label_col=c['label_col'], label_delim=c['label_delim'], cache=False, device=pick_device())
-    learn = text_learner(str(member.dir/'model'), dls, precision=c['precision'] if dls.device.type == 'cuda' else None)
+    learn = text_learner(str(d), dls, precision=c['precision'] if dls.device.type == 'cuda' else None)
     th = member.load()['metrics'].get('thresholds')
     if th is not None: learn.thresholds = np.array(th)
     return learn, lambda rows: predict_texts(learn, rows, c['tta']).numpy()
