@@ -112,6 +112,7 @@ def vision_dls(df:pd.DataFrame, # rows with an image path column and a label col
                fname_col:str='fname', label_col:str='label', # column names
                seed:int=42, # shuffling seed
                device=None, # where batches go: 'cuda', torch.device('cuda:1'), 'cpu' (default `pick_device()`: under torchrun, this rank's)
+               with_rows:bool=False, # also load each row's position in `df` as a second target (for `fastscale.distill.Distill`)
                **kwargs # passed to `DataBlock.dataloaders` (e.g. `num_workers`)
               ):
     "fastai DataLoaders for images listed in `df`, validating on `valid_idx`, at micro-batch `bs // accum`."
@@ -127,16 +128,18 @@ def vision_dls(df:pd.DataFrame, # rows with an image path column and a label col
         raise ValueError(f'bs={bs}, accum={accum}: micro-batches of {mbs} images but only {len(df) - len(valid_idx)} training rows; lower bs')
     item = item if item is not None else Resize(sz)
     aug = aug_level(aug, item, sz)   # 'auto' decided by the item transform and the size
+    ys, gy = (CategoryBlock(vocab=vocab),), [ColReader(label_col)]
+    if with_rows: df, ys, gy = df.assign(_row=np.arange(len(df))), ys + (TransformBlock(),), gy + [ColReader('_row')]
     if cache is False:   # fastai's own pipeline: PIL decode and resize of every image in every epoch
         if batch_tfms is None: batch_tfms = [] if aug == 'none' else aug_transforms(size=sz, **{**dict(min_scale=min_scale, do_flip=do_flip), **AUG_LEVELS[aug]})
-        dblock = DataBlock(blocks=(ImageBlock, CategoryBlock(vocab=vocab)), get_x=ColReader(fname_col, pref=f'{Path(root)}/'),
-                           get_y=ColReader(label_col), splitter=IndexSplitter(list(valid_idx)), item_tfms=item, batch_tfms=batch_tfms)
+        dblock = DataBlock(blocks=(ImageBlock, *ys), n_inp=1, get_x=ColReader(fname_col, pref=f'{Path(root)}/'),
+                           get_y=gy, splitter=IndexSplitter(list(valid_idx)), item_tfms=item, batch_tfms=batch_tfms)
     else:
         cache = cache if isinstance(cache, ImageCache) else ImageCache(root, item)
         cache.fill(df[fname_col])
         if batch_tfms is None: batch_tfms = device_aug_transforms(sz, min_scale=min_scale, do_flip=do_flip, level=aug)
-        dblock = DataBlock(blocks=(TransformBlock(type_tfms=cache, batch_tfms=IntToFloatTensor), CategoryBlock(vocab=vocab)),
-                           get_x=ColReader(fname_col), get_y=ColReader(label_col), splitter=IndexSplitter(list(valid_idx)), batch_tfms=batch_tfms)
+        dblock = DataBlock(blocks=(TransformBlock(type_tfms=cache, batch_tfms=IntToFloatTensor), *ys), n_inp=1,
+                           get_x=ColReader(fname_col), get_y=gy, splitter=IndexSplitter(list(valid_idx)), batch_tfms=batch_tfms)
     set_seed(seed)
     device = pick_device(device)   # a torch.device, where the learner and the planner read `dls.device.type`
     kwargs.setdefault('pin_memory', device.type == 'cuda')   # pinned batches are copied to the GPU without blocking the host
@@ -271,7 +274,7 @@ def _check_rows(run, df, test_df, label_col):
         raise ValueError(f'test_df has {len(test_df)} rows but the run was made with {run.n_test} test rows')
 
 # %% ../nbs/03_vision.ipynb #11e0827c
-def _vision_name(a): return f"{a['arch']}-{'x'.join(map(str, _hw(a['size'])))}"
+def _vision_name(a): return f"{a['arch']}-{'x'.join(map(str, _hw(a['size'])))}" + ('-student' if a.get('distilled_from') else '')
 
 def _vision_check(a): _check_rows(a['run'], a['df'], a['test_df'], a['label_col'])
 
@@ -310,6 +313,7 @@ def train_vision(arch:str, # a timm architecture name, e.g. 'tf_efficientnet_lit
                  save_best:str|None=None, # keep the best epoch by 'valid_loss' or 'accuracy'
                  early_stop:int|None=None, # stop after this many evaluations without improvement
                  eval_every:int|float|None=None, # also validate every this many optimizer steps, or fraction of an epoch (at step boundaries)
+                 distilled_from:dict|None=None, # a student's teacher and loss (`fastscale.distill.teacher_spec`; `distill` passes it); None: labels alone
                  cbs:list|None=None # extra callbacks for the fit (not part of the member's config)
                 )->Member|list:
     "Train (or find) the member `arch` × preprocessing of `run` on `fold`; store its predictions and weights."
@@ -322,10 +326,15 @@ def train_vision(arch:str, # a timm architecture name, e.g. 'tf_efficientnet_lit
     rbs = rank_bs(bs, accum)   # under torchrun each rank loads its share of every step
     check_micro_batch(arch, rbs, accum)
     it = resize_item(item)
-    dls = vision_dls(df, tuple(hw), valid_idx, root=root, item=it, bs=rbs, accum=accum, vocab=run.vocab, min_scale=min_scale, do_flip=do_flip,
-                     aug=aug, cache=cache, label_col=label_col, seed=seed, **({} if nw is None else dict(num_workers=nw)))
+    fit_df, kd = df, None
+    if distilled_from is not None:   # a student: teacher targets for its training rows (and the test rows when pseudo > 0)
+        from .distill import student_setup
+        fit_df, kd = student_setup(run, fold, distilled_from, df, test_df, root=root, label_col=label_col)
+    dls = vision_dls(fit_df, tuple(hw), valid_idx, root=root, item=it, bs=rbs, accum=accum, vocab=run.vocab, min_scale=min_scale, do_flip=do_flip,
+                     aug=aug, cache=cache, label_col=label_col, seed=seed, with_rows=kd is not None, **({} if nw is None else dict(num_workers=nw)))
     set_seed(seed)
     learn = vision_model_learner(dls, arch, rbs, pretrained=pretrained, precision=precision, grad_ckpt=grad_ckpt)
+    if kd is not None: learn.add_cb(kd)
 
     found = {}
     def fit(learn, cbs):

@@ -142,9 +142,11 @@ def pad_collate(seqs:list, # 1-D integer arrays of token ids, one per row
 class TokenDataset:
     "Token ids of some rows and their targets: `ds[i]` is `(ids, y)`, or `(ids,)` unlabelled."
     def __init__(self, ids:list, # 1-D integer arrays of token ids, one per row
-                 y=None): # (n,) class indices or (n, c) 0/1 targets; None for unlabelled rows
-        self.ids, self.y = list(ids), None if y is None else np.asarray(y)
-        if self.y is not None and len(self.y) != len(self.ids): raise ValueError(f'{len(self.ids)} rows of ids but {len(self.y)} targets')
+                 y=None, # (n,) class indices or (n, c) 0/1 targets; None for unlabelled rows
+                 rows=None): # (n,) each row's position in the DataFrame it came from: loaded as a second target (for `Distill`)
+        self.ids, self.y, self.rows = list(ids), None if y is None else np.asarray(y), None if rows is None else np.asarray(rows, dtype=np.int64)
+        for what, a in (('targets', self.y), ('rows', self.rows)):
+            if a is not None and len(a) != len(self.ids): raise ValueError(f'{len(self.ids)} rows of ids but {len(a)} {what}')
         self.lengths = np.array([len(i) for i in self.ids], dtype=np.int64)
     def __len__(self): return len(self.ids)
     def __getitem__(self, i): return (self.ids[i],) if self.y is None else (self.ids[i], self.y[i])
@@ -186,7 +188,7 @@ class TextDL(DataLoader):
             # no row padded: no mask. Known here on the host; on the device, transformers would ask `mask.all()` (a sync)
             # and a mask, even of ones, keeps SDPA off its fastest kernel
             if self.none_mask and ids.shape[1] == min(len(ds.ids[j]) for j in b): mask = None
-            yield (ids, mask, *y)
+            yield (ids, mask, *y, *([] if ds.rows is None or ds.y is None else [torch.as_tensor(ds.rows[b])]))
     def new(self, dataset=None, cls=None, **kwargs):
         "A copy (fastai's `new`) that keeps the padding and sampling settings unless told otherwise."
         return super().new(dataset, cls, **(dict(pad_id=self.pad_id, pad_multiple=self.pad_multiple, seed=self.seed, pool=self.pool, none_mask=self.none_mask) | kwargs))
@@ -308,7 +310,8 @@ def text_dls(df:pd.DataFrame, # training rows: a text column (or the columns of 
              pad_multiple:int|None=None, # pad batches to a multiple of this length (e.g. 8)
              drop_last:bool=True, # drop the training loader's short last batch
              device=None, # device of the batches (default: `pick_device()`)
-             cache:bool|str|Path=True # token cache folder, as in `tokenize_once`
+             cache:bool|str|Path=True, # token cache folder, as in `tokenize_once`
+             with_rows:bool=False # also load each row's position in `df` as a second target (for `fastscale.distill.Distill`)
             )->TokenDataLoaders:
     "fastai DataLoaders of tokenized `df` rows, length-grouped and padded per batch, at micro-batch `bs // accum`."
     mbs = accum_plan(bs, accum)
@@ -327,7 +330,8 @@ def text_dls(df:pd.DataFrame, # training rows: a text column (or the columns of 
     ids = tokenize_once(tokenizer, texts, max_len, cache)
     device = pick_device(device)
     kw = dict(bs=mbs, pad_id=_pad_id(tokenizer), pad_multiple=pad_multiple, seed=seed, pin_memory=device.type == 'cuda')   # pinned: copied without blocking
-    dls = [TextDL(TokenDataset([ids[i] for i in trn], y[trn]), shuffle=True, drop_last=drop_last, **kw),
-           TextDL(TokenDataset([ids[i] for i in val], y[val]), **kw)]
+    rows = (lambda r: r) if with_rows else (lambda r: None)
+    dls = [TextDL(TokenDataset([ids[i] for i in trn], y[trn], rows(trn)), shuffle=True, drop_last=drop_last, **kw),
+           TextDL(TokenDataset([ids[i] for i in val], y[val], rows(val)), **kw)]
     return TokenDataLoaders(*dls, tokenizer=tokenizer, vocab=vocab, max_len=max_len, text_col=text_col, template=template,
                            label_col=label_col, label_delim=label_delim, splits=(trn, val), cache=cache, device=device)

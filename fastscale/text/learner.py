@@ -258,7 +258,7 @@ def _text_cost(a):   # for `fastscale.plan`
     return dict(epochs=a['epochs'], predict_passes=len(a['tta']) if isinstance(a['tta'], (list, tuple)) else 1,
                 extra_steps=100 if a['lr'] == 'find' else 0, unfreeze=bool(a['unfreeze']))
 
-@member_trainer('text', name=lambda a: f"{_model_desc(a['model'])}-{a['max_len']}",
+@member_trainer('text', name=lambda a: f"{_model_desc(a['model'])}-{a['max_len']}" + ('-student' if a.get('distilled_from') else ''),
                 describe=dict(model=_model_desc, tokenizer=_tok_desc), check=_check_text_rows, cost=_text_cost)
 def train_text(model, # folder (e.g. `minilm()`), hub name or `PretrainedConfig` (random weights)
                run:Run, # the run: its split, classes and test rows
@@ -284,16 +284,23 @@ def train_text(model, # folder (e.g. `minilm()`), hub name or `PretrainedConfig`
                save_best:str|None=None, # keep the best epoch by 'valid_loss' or a metric ('accuracy', 'accuracy_multi')
                early_stop:int|None=None, # stop after this many evaluations without improvement
                eval_every:int|float|None=None, # also validate every this many optimizer steps, or fraction of an epoch (at step boundaries)
+               distilled_from:dict|None=None, # a student's teacher and loss (`fastscale.distill.teacher_spec`; `distill` passes it); None: labels alone
                cbs:list|None=None # extra callbacks for the fit (not part of the member's config)
               )->Member|list:
     "Train (or find) the member `model` of `run` on `fold`; store its predictions, scores and fine-tuned weights."
     tok = model if tokenizer is None else tokenizer
     rbs = rank_bs(bs, accum)   # under torchrun each rank loads its share of every step
-    dls = text_dls(df, tok, text_col, label_col, bs=rbs, accum=accum, max_len=max_len, run=run, fold=fold, seed=seed,
-                   label_delim=label_delim, template=template, undersample=undersample, pad_multiple=pad_multiple)
+    fit_df, kd, split = df, None, dict(run=run, fold=fold)
+    if distilled_from is not None:   # a student: teacher targets for its training rows (and the test rows when pseudo > 0)
+        from ..distill import student_setup
+        fit_df, kd = student_setup(run, fold, distilled_from, df, test_df, label_col=label_col)
+        if len(fit_df) > len(df): split = dict(valid_idx=run.splits(fold)[1], vocab=run.vocab)   # the test rows train too, unlabelled
+    dls = text_dls(fit_df, tok, text_col, label_col, bs=rbs, accum=accum, max_len=max_len, seed=seed, label_delim=label_delim, template=template,
+                   undersample=undersample, pad_multiple=pad_multiple, with_rows=kd is not None, **split)
     set_seed(seed)
     learn = text_learner(model, dls, freeze_embeddings=freeze_embeddings, grad_ckpt=grad_ckpt, precision=precision, wd=wd,
                          cbs=(ga := GradAccum(rbs)))   # one optimizer step every `bs` samples (over all ranks), whatever the micro-batch
+    if kd is not None: learn.add_cb(kd)
     if unfreeze: learn.unfreeze()
     pad = dls.train.padding_stats()
     steps = len(dls.train) * dls.train.bs // rbs * epochs   # optimizer steps planned
