@@ -26,7 +26,7 @@ def _assets(args):
 def _demo(args):
     "The main job: train the demo's members (resuming), fit the ensemble, write report and submission."
     from fastscale.jobs import demo
-    demo(args.task, args.out, args.full, args.rows, args.epochs)
+    demo(args.task, args.out, args.full, args.rows, args.epochs, distill=args.distill)
 
 def _train(args):
     "Train the members of a job config, then ensemble them as its `ensemble:` section says."
@@ -77,12 +77,30 @@ def _ensemble(args):
     if sub is not None and Path(sub).parent != Path('.'): out, sub = out or Path(sub).parent, Path(sub).name
     ensemble_job(Run(args.run), out, _weights(args.weights), id_col=args.id_col, target_col=args.target_col, submission=sub)
 
+# %% ../nbs/13_cli.ipynb #7485737d
+def _distill(args):
+    "Distil a run's ensemble into one student; train its labels-alone baseline; write the report."
+    import pandas as pd
+    from fastscale.distill import distill_job
+    if not (Path(args.run)/'run.json').is_file(): raise FileNotFoundError(f'RUN={args.run!r} is not a run directory (no run.json)')
+    kw = {k: v for k, v in dict(item=args.item, max_len=args.max_len, epochs=args.epochs, name=args.name).items() if v is not None}
+    if args.size: kw['size'] = [int(v) for v in args.size.lower().split('x')] if 'x' in args.size.lower() else int(args.size)
+    if args.tta: kw['tta'] = args.tta == 'on'
+    w = _weights(args.weights)
+    student, t = distill_job(args.run, args.arch, w, alpha=args.alpha, T=args.T, pseudo=args.pseudo,
+                             baseline=not args.no_baseline, **kw)
+    k = next(c for c in t.columns if c.startswith('test_'))
+    with pd.option_context('display.float_format', '{:.4f}'.format, 'display.width', 160):
+        print(t[[k, k.replace('test_', 'valid_'), 'predict_seconds', 'speedup']].to_string())
+    print(f"wrote {student.run.path/'distill'/student.name}/report.md")
+
 # %% ../nbs/13_cli.ipynb #44698e10
 def _kaggle_pack(args):
     "Write a Kaggle offline package of a run: wheels, weights, ensemble weights and predict.py."
     from fastscale.pack import kaggle_pack
     if not (Path(args.run)/'run.json').is_file(): raise FileNotFoundError(f'RUN={args.run!r} is not a run directory (no run.json)')
-    w = None if args.weights is None else _weights(args.weights)
+    if args.members and args.weights: raise ValueError('--members and --weights together: give one of them')
+    w = [n.strip() for n in args.members.split(',') if n.strip()] if args.members else None if args.weights is None else _weights(args.weights)
     out = kaggle_pack(args.run, args.out, 'scipy' if w == 'fit' else w, test=args.test, root=args.root,
                       fname=args.fname, id_col=args.id_col, target_col=args.target_col, fmt=args.fmt, overwrite=args.overwrite,
                       find_links=args.find_links)
@@ -131,7 +149,27 @@ def _parser():
     d.add_argument('--full', action='store_true', help='all the data and more epochs; text: a fine-tuned MPNet-base and three MiniLMs (much longer)')
     d.add_argument('--rows', type=int, help='training rows (default 1600 digits / 4800 snippets)')
     d.add_argument('--epochs', type=int, help='epochs per member (default 3 vision / 1 text; 2 text with --full, MPNet 1)')
+    d.add_argument('--distill', action='store_true', help='then distil the ensemble into one student (Lite0 / MiniLM without TTA) and report its score and prediction time beside it')
     d.set_defaults(fn=_demo)
+    ds = sub.add_parser('distill', help="train one student model on a run's ensemble (soft targets), and report it against the ensemble",
+                        description="Distil the ensemble of RUN (made by fastscale train or demo: its job.json gives the rows and defaults) into one "
+                        "student member: soft targets from each member's stored weights on the rows it trained on, mixed with the ensemble's weights. "
+                        "Also trains the same model on labels alone (unless --no-baseline), then writes RUN/distill/NAME/report.md: scores and "
+                        "prediction time of the student, the ensemble, its best member and the baseline.")
+    ds.add_argument('run', metavar='RUN', help='the run directory')
+    ds.add_argument('--arch', required=True, help="the student: a timm arch (vision runs) or an HF model: minilm, mpnet, a folder or a hub name (text runs)")
+    ds.add_argument('--size', help='vision: training size, 48 or HxW (default: the job\'s)')
+    ds.add_argument('--item', help="vision: item transform, e.g. 'squish 48'")
+    ds.add_argument('--max-len', type=int, help='text: tokens per text')
+    ds.add_argument('--epochs', type=int, help="epochs (default: the job's)")
+    ds.add_argument('--tta', choices=['on', 'off'], help="vision: test-time augmentation of the student's predictions (default: the trainer's)")
+    ds.add_argument('--weights', default='auto', help="the teacher: auto (the run's ensemble/weights.json), equal, or name=weight,...")
+    ds.add_argument('--alpha', type=float, default=0.5, help="share of the teacher in a labelled row's loss (default: %(default)s)")
+    ds.add_argument('--T', type=float, default=2.0, help='temperature of the KL term (default: %(default)s)')
+    ds.add_argument('--pseudo', type=float, default=0.0, help='weight of the unlabelled test rows, trained on the teacher alone (default: %(default)s: they do not train)')
+    ds.add_argument('--name', help='model name of the student (default: the model, size and -student)')
+    ds.add_argument('--no-baseline', action='store_true', help='do not train the same model on labels alone')
+    ds.set_defaults(fn=_distill)
     t = sub.add_parser('train', help='train the members of a job config (YAML), then ensemble them',
                        description='Train every member of a job config into its run (finished members are reused), then fit and '
                        'report the ensemble. The config format is described in fastscale.jobs.')
@@ -147,6 +185,7 @@ def _parser():
     k.add_argument('run', metavar='RUN', help='the run directory')
     k.add_argument('out', metavar='OUT', help='the folder to write (must not exist, or be empty, unless --overwrite)')
     k.add_argument('--weights', help="ensemble weights: auto, equal, best, caruana, scipy, or name=weight,... (default: the run's ensemble/weights.json, else auto)")
+    k.add_argument('--members', help='ship only these models, equally weighted: NAME[,NAME...] (e.g. a distilled student alone)')
     k.add_argument('--test', help="predict.py's default test rows, e.g. /kaggle/input/COMP/test.csv or an image folder")
     k.add_argument('--root', help="predict.py's default folder image paths are relative to")
     k.add_argument('--fname', help="predict.py's default pattern of image paths from the CSV's columns, e.g. 'test/{id}.png'")

@@ -8,16 +8,16 @@ import time, inspect, warnings, importlib
 from pathlib import Path
 import numpy as np, pandas as pd, yaml
 from sklearn.model_selection import train_test_split
-from .core import IN_TEST, fmt_size, check_int
+from .core import IN_TEST, fmt_size, check_int, atomic_write
 from .member import check_train_args
 from .run import Run, _TASK_MODULES
 from .ensemble import Ensemble
-from .distributed import main_first
+from .distributed import main_first, is_main
 import fastscale.kaggle
 
 # %% auto #0
-__all__ = ['load_config', 'member_list', 'trainer', 'check_member_args', 'job_data', 'job_id_col', 'job_run', 'member_call',
-           'member_label', 'train_job', 'ensemble_job', 'demo_config', 'demo']
+__all__ = ['DEMO_STUDENTS', 'load_config', 'member_list', 'trainer', 'check_member_args', 'job_data', 'job_id_col', 'job_run',
+           'member_call', 'member_label', 'train_job', 'ensemble_job', 'demo_config', 'demo', 'demo_student']
 
 # %% ../nbs/12_jobs.ipynb #151e4e2d
 _TOP = dict(task=None, data=None, run=None, split=dict(valid_pct=0.2), defaults={}, members=None, ensemble=dict(weights='auto'))
@@ -167,10 +167,12 @@ def job_id_col(cfg:dict # from `load_config`
 def job_run(cfg:dict, # from `load_config`
             data:tuple # `job_data(cfg)`
            )->Run:
-    "The job's run, created on rank 0 first (its split fixed once), or reopened and checked against the data."
+    "The job's run, created on rank 0 first (its split fixed once), or reopened and checked against the data; the config kept in it as job.json."
     df, test, root = data
-    return main_first(Run, cfg['run'], df=df, label_col=cfg['data']['label_col'], test=test,
-                      id_col=job_id_col(cfg) if test is not None else None, **cfg['split'])
+    run = main_first(Run, cfg['run'], df=df, label_col=cfg['data']['label_col'], test=test,
+                     id_col=job_id_col(cfg) if test is not None else None, **cfg['split'])
+    if is_main(): atomic_write(run.path/'job.json', cfg)   # what `fastscale distill RUN` reads the rows and defaults from
+    return run
 
 # %% ../nbs/12_jobs.ipynb #4a52442d
 def member_call(cfg:dict, # from `load_config`
@@ -281,14 +283,42 @@ def demo_config(task:str='vision', # 'vision' (MNIST-5k) or 'text' (Rotten Tomat
                 defaults=dict(bs=32, epochs=(2 if full else 1) if epochs is None else epochs), members=members)
 
 # %% ../nbs/12_jobs.ipynb #cb4dddeb
+# the student `fastscale demo --distill` trains: one model without TTA, on the ensemble's soft targets
+DEMO_STUDENTS = dict(vision=dict(arch_or_model='tf_efficientnet_lite0', size=48, item='squish 48', accum=2, tta=False, name='lite0-student'),
+                     text=dict(arch_or_model='minilm', max_len=64, accum=2, lr=1e-4, sched='cosine', name='minilm-student'))
+
 def demo(task:str='vision', # 'vision' or 'text'
          out:str|Path='fastscale-demo', # folder of the run, report and submission
-         full:bool=False, rows:int|None=None, epochs:int|None=None # see `demo_config`
+         full:bool=False, rows:int|None=None, epochs:int|None=None, # see `demo_config`
+         distill:bool=False # then distil the ensemble into one student (`DEMO_STUDENTS`) and report it beside the ensemble
         )->pd.DataFrame:
     "Train the demo's members (resuming finished ones), fit the ensemble, write report and submission to `out`."
     t0 = time.time()
     cfg = load_config(demo_config(task, out, full, rows, epochs))
     run = train_job(cfg)
     table = ensemble_job(run, out, id_col=job_id_col(cfg), target_col=cfg['data']['label_col'])
+    if distill: demo_student(run, task, out)
     print(f'demo {task}: {time.time() - t0:.0f}s')
     return table
+
+# %% ../nbs/12_jobs.ipynb #9e36b3bd
+def demo_student(run:Run, # the demo's run, its ensemble reported in `out`
+                 task:str, # 'vision' or 'text'
+                 out:str|Path # the demo's folder: its metrics.json gains `student`, and the chosen ensemble's `predict_seconds`
+                )->pd.DataFrame:
+    "Distil the demo's ensemble into `DEMO_STUDENTS[task]` (and the same model on labels alone); print and record the comparison."
+    import json
+    from fastscale.distill import distill_job
+    out = Path(out)
+    student, t = distill_job(run, out=out/'distill', **DEMO_STUDENTS[task])
+    k = next(c for c in t.columns if c.startswith('test_'))
+    m, w = json.loads((out/'metrics.json').read_text()), json.loads((out/'weights.json').read_text())
+    s, e = t.iloc[0], t.loc['ensemble (teacher)']
+    m['student'] = {'name': student.name, k: float(s[k]), 'predict_seconds': float(s.predict_seconds), 'ensemble_predict_seconds': float(e.predict_seconds)}
+    chosen = w.get('chosen') or w.get('how')
+    if isinstance(chosen, str) and chosen in m: m[chosen]['predict_seconds'] = float(e.predict_seconds)
+    atomic_write(out/'metrics.json', m)
+    with pd.option_context('display.float_format', '{:.4f}'.format, 'display.width', 160):
+        print(t[[k, k.replace('test_', 'valid_'), 'predict_seconds', 'speedup']].to_string())
+    print(f"student {student.name}: {s[k]:.4f} {k} in {s.predict_seconds:.1f}s, the ensemble {e[k]:.4f} in {e.predict_seconds:.1f}s ({e.speedup:.1f}x); wrote {out/'distill'}/report.md")
+    return t
