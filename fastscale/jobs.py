@@ -242,6 +242,8 @@ def ensemble_job(run:Run|str|Path, # a run (or its directory) with DONE members
     ens.fit_weights(how)   # 'auto': chosen among equal, best single, caruana and scipy by nested score
     out = Path(out) if out is not None else run.path/'ensemble'
     table = ens.report(out, ws)
+    if out.resolve() != (run.path/'ensemble').resolve():   # the run keeps the weights it was reported with: `distill` and `kaggle-pack` read them
+        atomic_write(run.path/'ensemble'/'weights.json', (out/'weights.json').read_bytes())
     if submission is not None and ens.T is not None: ens.submission(out/submission, id_col=id_col, target_col=target_col)
     if show:
         cols = [c for c in table if c.startswith('test_')] or list(table)
