@@ -232,7 +232,9 @@ def recalibrate(learn, # a fitted vision Learner
     "Recompute the BatchNorm running statistics of `learn.model` (torch's `update_bn`) with its final weights; nothing else changes."
     from torch.optim.swa_utils import update_bn
     if not any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in learn.model.modules()): return learn
-    dl = learn.dls.train if rows is None else learn.dls.test_dl(rows)
+    # shuffled: rows listed class by class (as image folders list them) give batches of one class, whose variances are
+    # the within-class ones, far below the data's: normalised with those, the layers' outputs are too large
+    dl = learn.dls.train if rows is None else learn.dls.test_dl(rows.sample(frac=1, random_state=0))
     with torch.no_grad(): update_bn((b[0] for b in dl), learn.model)
     learn.model.eval()
     return learn
