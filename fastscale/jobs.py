@@ -285,8 +285,9 @@ def demo_config(task:str='vision', # 'vision' (MNIST-5k) or 'text' (Rotten Tomat
                 defaults=dict(bs=32, epochs=(2 if full else 1) if epochs is None else epochs), members=members)
 
 # %% ../nbs/12_jobs.ipynb #cb4dddeb
-# the student `fastscale demo --distill` trains: one model without TTA, on the ensemble's soft targets
-DEMO_STUDENTS = dict(vision=dict(arch_or_model='tf_efficientnet_lite0', size=48, item='squish 48', accum=2, tta=False, name='lite0-student'),
+# the student `fastscale demo --distill` trains: one model without TTA, on the ensemble's soft targets, for twice the
+# members' epochs (a student learns longer from a teacher; its labels-alone baseline gets the same epochs)
+DEMO_STUDENTS = dict(vision=dict(arch_or_model='tf_efficientnet_lite0', size=48, item='squish 48', accum=2, tta=False, epochs=6, name='lite0-student'),
                      text=dict(arch_or_model='minilm', max_len=64, accum=2, lr=1e-4, sched='cosine', name='minilm-student'))
 
 def demo(task:str='vision', # 'vision' or 'text'
