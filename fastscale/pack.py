@@ -14,7 +14,7 @@ from .run import Run
 from .ensemble import Ensemble
 
 # %% auto #0
-__all__ = ['KAGGLE_LACKS', 'PREDICT_PY', 'fastscale_wheel', 'fetch_wheels', 'pack_weights', 'kaggle_pack']
+__all__ = ['KAGGLE_LACKS', 'PREDICT_PY', 'installed_wheel', 'fastscale_wheel', 'fetch_wheels', 'pack_weights', 'kaggle_pack']
 
 # %% ../nbs/10a_pack.ipynb #f9faa22e
 def _installed(pkg):
@@ -49,13 +49,40 @@ def _checkout()->Path|None:
         if cfg.get('DEFAULT', 'lib_name', fallback=None) == 'fastscale' and cfg.get('DEFAULT', 'version', fallback=None) == fastscale.__version__: return root/'fastscale'
     return None
 
+# %% ../nbs/10a_pack.ipynb #5e8a165a
+_NOT_IN_WHEEL = ('INSTALLER', 'REQUESTED', 'direct_url.json', 'RECORD')   # written by the installer, not part of the wheel
+
+def installed_wheel(dest:str|Path # folder to put the wheel in
+                   )->Path|None:
+    "A wheel of the installed (non-editable) fastscale rebuilt from its own files, as its RECORD lists them; None when they are not all there."
+    import zipfile, base64
+    from importlib.metadata import distribution
+    dist = distribution('fastscale')
+    files = [f for f in dist.files or [] if not f.as_posix().startswith('..') and '__pycache__' not in f.parts and f.suffix != '.pyc']   # scripts in bin/ come back from entry_points.txt
+    info = sorted({f.parts[0] for f in files if f.parts[0].endswith('.dist-info')})
+    if len(info) != 1 or not any(f.name == 'WHEEL' for f in files) or not any(f.parts[0] == 'fastscale' for f in files): return None
+    keep = [f for f in files if not (f.parts[0] == info[0] and f.name in _NOT_IN_WHEEL)]
+    if not all(Path(f.locate()).is_file() for f in keep): return None
+    dest = Path(dest); dest.mkdir(parents=True, exist_ok=True)
+    whl, rows = dest/f'fastscale-{dist.version}-py3-none-any.whl', []
+    tmp = whl.with_name(f'.{whl.name}.tmp')
+    with zipfile.ZipFile(tmp, 'w', zipfile.ZIP_DEFLATED) as z:
+        for f in sorted(keep, key=lambda f: (f.parts[0] == info[0], f.as_posix())):   # the .dist-info folder last, as wheels have it
+            b = Path(f.locate()).read_bytes()
+            z.writestr(f.as_posix(), b)
+            rows.append(f"{f.as_posix()},sha256={base64.urlsafe_b64encode(hashlib.sha256(b).digest()).rstrip(b'=').decode()},{len(b)}")
+        z.writestr(f'{info[0]}/RECORD', '\n'.join(rows + [f'{info[0]}/RECORD,,']) + '\n')
+    os.replace(tmp, whl)
+    return whl
+
 # %% ../nbs/10a_pack.ipynb #67bf1b0d
 def fastscale_wheel(dest:str|Path, # folder to put the wheel in
                     find_links:str|Path|None=None # when not run from a checkout: a folder of wheels to take it from instead of the index
                    )->Path:
-    "The wheel of the fastscale running here: built from its checkout (beside the package, or the nbdev project around the working folder), else downloaded at its version."
+    "The wheel of the fastscale running here: built from its checkout (beside the package, or the nbdev project around the working folder), else from its installed files, else downloaded at its version."
     dest, src = Path(dest), _checkout()
     dest.mkdir(parents=True, exist_ok=True)
+    if src is None and (whl := installed_wheel(dest)) is not None: return whl   # installed from a wheel or from git: the files running here
     if src is None:
         idx = ('--no-index', '--find-links', find_links) if find_links else ()
         _pip('download', '--no-deps', '--only-binary=:all:', *idx, '-d', dest, f'fastscale=={fastscale.__version__}',

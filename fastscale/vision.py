@@ -380,7 +380,10 @@ def rebuild_vision(member:Member, # a DONE vision member with stored weights
         cfg = learn.model[0].model.pretrained_cfg
         learn.dls.add_tfms([Normalize.from_stats(cfg['mean'], cfg['std'])], 'after_batch')
     load_model_bytes(learn.model, member.read('model.safetensors'))
-    def predict(rows): return predict_tta(learn, learn.dls.test_dl(rows), c['tta'], c['n_tta'], c['beta'], seed=c['seed'])[0].numpy()
+    def predict(rows):
+        with warnings.catch_warnings():   # fastai runs the callbacks' before_fit to predict: GradAccum's BatchNorm note is about training
+            warnings.filterwarnings('ignore', message='.*BatchNorm.*')
+            return predict_tta(learn, learn.dls.test_dl(rows), c['tta'], c['n_tta'], c['beta'], seed=c['seed'])[0].numpy()
     return learn, predict
 
 # %% ../nbs/03_vision.ipynb #aa7e07b9
