@@ -11,8 +11,8 @@ import numpy as np, torch
 
 # %% auto #0
 __all__ = ['IN_TEST', 'iskaggle', 'launch_device', 'pick_device', 'bf16_native', 'resolve_precision', 'expected_sync',
-           'parse_size', 'check_int', 'check_rows', 'check_frac', 'fmt_size', 'rss', 'reset_peak', 'peak_mem',
-           'report_mem', 'free_mem', 'child_peak_mem', 'atomic_write']
+           'parse_size', 'check_int', 'takes', 'check_kwargs', 'check_rows', 'check_frac', 'fmt_size', 'rss',
+           'reset_peak', 'peak_mem', 'report_mem', 'free_mem', 'child_peak_mem', 'atomic_write']
 
 # %% ../nbs/00_core.ipynb #fbd13683
 IN_TEST = bool(os.environ.get('IN_TEST'))
@@ -108,6 +108,29 @@ def check_int(value, # the value given
     if ok and (lo is None or value >= lo) and (hi is None or value <= hi): return int(value)
     rng = f'>= {lo}' if hi is None else f'<= {hi}' if lo is None else f'in [{lo}, {hi}]'
     raise ValueError(f'{name}={value!r}: expected an integer {rng}')
+
+# %% ../nbs/00_core.ipynb #6d362db7
+def takes(*fns, # callables whose named parameters count
+          extra=() # more accepted names (e.g. fastai's DataLoader callbacks, passed as keywords)
+         )->set:
+    "The keyword names `fns` take by name (not `self`, `*args` or `**kwargs`), and `extra`."
+    import inspect
+    out = set(extra)
+    for f in fns:
+        out |= {k for k, p in inspect.signature(f).parameters.items() if k != 'self' and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+    return out
+
+def check_kwargs(where:str, # the function forwarding them, for the message
+                 kwargs:dict, # the keywords it was given beyond its own parameters
+                 allowed, # the names its callees take
+                 own=() # its own parameter names: offered too when the nearest name is sought
+                )->dict:
+    "`kwargs` when a callee takes every one; else a TypeError naming the first that none takes, and the nearest valid name."
+    import difflib
+    bad = [k for k in kwargs if k not in set(allowed)]
+    if not bad: return kwargs
+    near = difflib.get_close_matches(bad[0], sorted(set(allowed) | set(own)), n=1, cutoff=0.6)
+    raise TypeError(f"{where}() got an unexpected keyword argument {bad[0]!r}" + (f"; did you mean {near[0]!r}?" if near else f"; it passes on only {sorted(allowed)}"))
 
 # %% ../nbs/00_core.ipynb #b0bf29fc
 def check_rows(idx, # the row positions given

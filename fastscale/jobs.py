@@ -288,7 +288,7 @@ def demo_config(task:str='vision', # 'vision' (MNIST-5k) or 'text' (Rotten Tomat
 # the student `fastscale demo --distill` trains: one model without TTA, on the ensemble's soft targets, for twice the
 # members' epochs (a student learns longer from a teacher; its labels-alone baseline gets the same epochs)
 DEMO_STUDENTS = dict(vision=dict(arch_or_model='tf_efficientnet_lite0', size=48, item='squish 48', accum=2, tta=False, epochs=6, name='lite0-student'),
-                     text=dict(arch_or_model='minilm', max_len=64, accum=2, lr=1e-4, sched='cosine', name='minilm-student'))
+                     text=dict(arch_or_model='minilm', max_len=64, accum=2, lr=1e-4, sched='cosine', epochs=2, name='minilm-student'))
 
 def demo(task:str='vision', # 'vision' or 'text'
          out:str|Path='fastscale-demo', # folder of the run, report and submission

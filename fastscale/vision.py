@@ -4,13 +4,13 @@
 
 # %% ../nbs/03_vision.ipynb #3265b7bd
 from __future__ import annotations
-import warnings, functools
+import warnings, functools, inspect, re, difflib
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from fastai.vision.all import (DataBlock, ImageBlock, TransformBlock, CategoryBlock, ColReader, IndexSplitter, Resize, Normalize,
                                IntToFloatTensor, aug_transforms,
                                vision_learner, accuracy)
-from .core import set_seed, resolve_precision, IN_TEST, check_rows, pick_device
+from .core import set_seed, resolve_precision, IN_TEST, check_rows, pick_device, takes, check_kwargs
 from .assets import timm_weights, _LITE
 from .accum import GradAccum, accum_plan
 from .sync import sync_free
@@ -95,6 +95,14 @@ def _hw(size)->list:
         raise ValueError(f'size={size!r}: expected a positive int or (height, width)')
     return [int(v) for v in hw]
 
+# %% ../nbs/03_vision.ipynb #2ceed7ac
+@functools.cache
+def _dl_kwargs()->set:
+    "What `DataBlock.dataloaders` passes on and fastai's loaders take (`vision_dls` sets `bs` and `device` itself)."
+    from fastai.data.core import FilteredBase, TfmdDL
+    from fastai.data.load import DataLoader
+    return takes(DataBlock.dataloaders, FilteredBase.dataloaders, TfmdDL.__init__, DataLoader.__init__, extra=DataLoader._methods) - {'source', 'dataset', 'bs', 'device'}
+
 # %% ../nbs/03_vision.ipynb #92d9122d
 def vision_dls(df:pd.DataFrame, # rows with an image path column and a label column
                size:int|tuple, # training size after augmentation: int or (height, width)
@@ -116,6 +124,8 @@ def vision_dls(df:pd.DataFrame, # rows with an image path column and a label col
                **kwargs # passed to `DataBlock.dataloaders` (e.g. `num_workers`)
               ):
     "fastai DataLoaders for images listed in `df`, validating on `valid_idx`, at micro-batch `bs // accum`."
+    check_kwargs('vision_dls', kwargs, _dl_kwargs(), own=inspect.signature(vision_dls).parameters)   # fastai drops what it does not know
+    if not (isinstance(cache, (bool, np.bool_)) or isinstance(cache, ImageCache)): raise ValueError(f'cache={cache!r}: expected True, False or an ImageCache')
     if not isinstance(df, pd.DataFrame): raise ValueError(f'df: expected a pandas DataFrame, got {type(df).__name__}')
     for c in (fname_col, label_col):
         if not isinstance(c, str) or c not in df.columns: raise ValueError(f'df has no column {c!r}; its columns are {list(df.columns)}')
@@ -162,6 +172,12 @@ def vision_model_learner(dls, # DataLoaders from `vision_dls`
     if not timm.is_model(arch): raise ValueError(f'arch={arch!r} is not a timm model; e.g. {timm.list_models("*lite0*")[:2]}')
     if pretrained and arch in _LITE: kwargs['pretrained_cfg_overlay'] = dict(file=str(timm_weights(arch)))
     try: learn = vision_learner(dls, arch, pretrained=pretrained, metrics=list(metrics), cbs=GradAccum(bs), **kwargs)
+    except TypeError as e:   # what neither fastai's vision_learner nor the timm model takes comes back from deep inside timm
+        bad = re.search(r"unexpected keyword argument '(\w+)'", str(e))
+        if not bad or bad[1] not in kwargs: raise
+        near = difflib.get_close_matches(bad[1], sorted(takes(vision_learner, vision_model_learner) - {'dls', 'arch'}), n=1, cutoff=0.6)
+        raise TypeError(f"vision_model_learner() got an unexpected keyword argument {bad[1]!r}: neither fastai's vision_learner nor timm's {arch} takes it"
+                        + (f"; did you mean {near[0]!r}?" if near else '')) from None
     except (OSError, RuntimeError) as e:
         if not pretrained: raise
         raise RuntimeError(f'pretrained weights for arch={arch!r} could not be loaded ({type(e).__name__}: {str(e)[:200]}); '

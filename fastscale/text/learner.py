@@ -4,7 +4,7 @@
 
 # %% ../../nbs/05_text_learner.ipynb #365ec060
 from __future__ import annotations
-import copy, warnings
+import copy, warnings, inspect
 from functools import partial
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn
@@ -17,7 +17,7 @@ from fastai.metrics import accuracy, accuracy_multi, F1ScoreMulti
 from fastai.callback.schedule import ParamScheduler, combine_scheds, SchedLin, SchedCos
 import fastai.callback.fp16  # Learner.to_fp16 / to_bf16
 from transformers import AutoConfig, AutoModelForSequenceClassification, PretrainedConfig, PreTrainedModel
-from ..core import resolve_precision
+from ..core import resolve_precision, takes, check_kwargs
 from ..sync import sync_free
 
 # %% auto #0
@@ -161,6 +161,7 @@ def text_learner(model, # folder, hub name, `PretrainedConfig` or model: see `hf
                  **kwargs # passed to `Learner` (e.g. `cbs=GradAccum(32)`, `lr`, `opt_func`: default `fused_adamw`)
                 )->Learner:
     "A fastai `Learner` that fine-tunes a Hugging Face classifier on `dls`, frozen to the head when `pretrained`."
+    check_kwargs('text_learner', kwargs, takes(Learner.__init__) - {'dls', 'model', 'loss_func', 'metrics', 'wd'}, own=inspect.signature(text_learner).parameters)
     vocab = getattr(dls, 'vocab', None)
     if vocab is None: raise ValueError('dls has no .vocab: expected DataLoaders carrying the class names')
     multilabel = bool(getattr(dls, 'multi', False)) if multilabel is None else multilabel
