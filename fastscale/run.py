@@ -219,6 +219,8 @@ class Run:
                  label_delim:str|None=None, # split string labels on this (multi-label)
                  id_col:str|None=None): # column of `test` holding the submission ids
         self.path = Path(path)
+        for what, q in (('run folder', self.path), ("run's members folder", self.path/'members')):   # a file where a folder belongs
+            if q.exists() and not q.is_dir(): raise ValueError(f'{q} is a file; expected a {what}' + (' (or a new path to create one)' if q == self.path else ': the run is damaged'))
         if df is None and labels is None: return self._open()
         if folds is not None and valid_pct is not None: raise ValueError('pass folds= or valid_pct=, not both')
         folds = 5 if folds is None and valid_pct is None else folds
@@ -280,7 +282,9 @@ def _open(self:Run, spec=None):
     if diff:
         what = ', '.join(f'{k}: run has {old!r}, given {new!r}' for k, (old, new) in diff.items())
         raise ValueError(f'{self.path} was created with a different split or data ({what}); use a new path, or delete it to start over')
-    tb = (self.path/'targets.npz').read_bytes()
+    tf = self.path/'targets.npz'
+    if not tf.is_file(): raise FileNotFoundError(f'{tf} is missing: the run is damaged (its targets were deleted); restore it or start a new run')
+    tb = tf.read_bytes()
     if _sha(tb) != self.meta['targets_sha']: raise ValueError(f'{self.path/"targets.npz"} is corrupt (checksum differs from run.json)')
     with np.load(io.BytesIO(tb), allow_pickle=False) as z:
         self.targets, self.test_targets, self.test_ids = z['y'], z.get('test_y'), z.get('test_ids')
