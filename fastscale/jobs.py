@@ -319,6 +319,7 @@ def demo_student(run:Run, # the demo's run, its ensemble reported in `out`
     s, e = t.iloc[0], t.loc['ensemble (teacher)']
     m['student'] = {'name': student.name, k: float(s[k]), 'predict_seconds': float(s.predict_seconds), 'ensemble_predict_seconds': float(e.predict_seconds)}
     chosen = w.get('chosen') or w.get('how')
+    if chosen == 'best': chosen = max(w['weights'], key=w['weights'].get)   # one member: its own row is the chosen ensemble's
     if isinstance(chosen, str) and chosen in m: m[chosen]['predict_seconds'] = float(e.predict_seconds)
     atomic_write(out/'metrics.json', m)
     with pd.option_context('display.float_format', '{:.4f}'.format, 'display.width', 160):
