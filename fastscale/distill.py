@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn.functional as F
 import matplotlib.pyplot as plt
 from fastai.callback.core import Callback
-from .core import atomic_write, check_int
+from .core import atomic_write
 from .metrics import as_probs, score
 from .accum import GradAccum
 from .run import Run, Member
@@ -169,8 +169,7 @@ def student_setup(run:Run, # the run
     fit_df, m = df, n
     if spec['pseudo'] > 0:
         if test_df is None or len(test_df) != run.n_test: raise ValueError(f"distilled_from pseudo={spec['pseudo']}: the test rows train too; pass the run's test_df ({run.n_test} rows)")
-        cols = list(label_col) if isinstance(label_col, (list, tuple)) else [label_col]
-        hole = {c: 0 for c in cols} if len(cols) > 1 or isinstance(label_col, (list, tuple)) else {label_col: run.vocab[0]}   # never read: unlabelled
+        hole = {c: 0 for c in label_col} if isinstance(label_col, (list, tuple)) else {label_col: run.vocab[0]}   # never read: unlabelled
         fit_df = pd.concat([df, test_df.assign(**hole)], ignore_index=True)
         m = len(fit_df)
     soft, labelled = np.full((m, len(run.vocab)), 1 / len(run.vocab)), np.zeros(m, bool)
@@ -245,7 +244,8 @@ def distill_report(run:Run, # the run
     if spec is None: raise ValueError(f'{sname!r} is not a student (its config has no distilled_from)')
     w = {k: v['weight'] for k, v in spec['members'].items()}
     k = _key(run)
-    best = max(w, key=lambda n: _scores(run, models[n])['valid'])
+    single = {n: _scores(run, models[n]) for n in w}   # each teacher model alone, read once
+    best = max(single, key=lambda n: single[n]['valid'])
     rows = {f'student {sname}': (models[sname], None), 'ensemble (teacher)': ([m for n in w for m in models[n]], w), f'best member {best}': (models[best], None)}
     if baseline is not None:
         bname = baseline if isinstance(baseline, str) else baseline.name
@@ -253,7 +253,7 @@ def distill_report(run:Run, # the run
         rows[f'labels alone {bname}'] = (models[bname], None)
     recs = {}
     for label, (ms, wt) in rows.items():
-        s = _scores(run, ms, wt)
+        s = single[best] if label == f'best member {best}' else _scores(run, ms, wt)
         recs[label] = {f'test_{k}': s['test'], f'valid_{k}': s['valid'], 'models': len(wt or [1]), 'members': len(ms),
                        'predict_seconds': predict_seconds(ms, test_df, root) if timing and test_df is not None else np.nan}
     table = pd.DataFrame(recs).T
