@@ -10,6 +10,7 @@ from .core import *
 from .assets import *
 from .accum import *
 from .sync import *
+from .image_cache import *
 from .vision_aug import *
 from .vision import *
 from .text.data import *
@@ -23,16 +24,17 @@ from .features import *
 from .vision_features import *
 from .text.features import *
 from .ensemble import *
+from .distill import *
 from .kaggle import *
 from .distributed import *
 from .jobs import *
 from .pack import *
 from .plan import *
 from .fanout import *
-from . import core, assets, accum, sync, vision_aug, vision, metrics, run, watch, member, features, vision_features, ensemble, kaggle, predict, distributed, jobs, pack, fanout
+from . import core, assets, accum, sync, image_cache, vision_aug, vision, metrics, run, watch, member, features, vision_features, ensemble, distill, kaggle, predict, distributed, jobs, pack, fanout
 from . import plan as plan_mod   # the module; `plan` is its function
 from .text import data as text_data, learner as text_learner_mod, features as text_features
 # nbdev writes an empty `__all__` for this module; the star-import surface is the union of the modules' own `__all__`
-__all__ = [n for m in (core, assets, accum, sync, vision_aug, vision, text_data, text_learner_mod, predict, metrics, run, watch, member, features,
-                       vision_features, text_features, ensemble, kaggle, distributed, jobs, pack, plan_mod, fanout)
+__all__ = [n for m in (core, assets, accum, sync, image_cache, vision_aug, vision, text_data, text_learner_mod, predict, metrics, run, watch, member, features,
+                       vision_features, text_features, ensemble, distill, kaggle, distributed, jobs, pack, plan_mod, fanout)
            for n in m.__all__]

@@ -135,7 +135,7 @@ def _save_fitted(run:Run, m:Member, fold:int, r:Recipe, save_model:bool)->Member
     return m
 
 # %% ../nbs/08a_member.ipynb #0c31e414
-NOT_CONFIG = ('run', 'df', 'test_df', 'root', 'fold', 'retrain', 'save_model', 'num_workers', 'cbs')
+NOT_CONFIG = ('run', 'df', 'test_df', 'root', 'fold', 'retrain', 'save_model', 'num_workers', 'cbs', 'cache_ram')   # what cannot change the result
 # options added after runs existed: left out of a config while unset, so members trained before keep their ids
 LATER = ('eval_every', 'distilled_from')
 

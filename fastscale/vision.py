@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_vision.ipynb #3265b7bd
 from __future__ import annotations
-import warnings, functools, inspect, re, difflib
+import os, warnings, functools, inspect, re, difflib
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from fastai.vision.all import (DataBlock, ImageBlock, TransformBlock, CategoryBlock, ColReader, IndexSplitter, Resize, Normalize,
@@ -16,7 +16,8 @@ from .accum import GradAccum, accum_plan
 from .sync import sync_free
 from .distributed import rank_bs
 from .run import Run, Member
-from .vision_aug import ImageCache, device_aug_transforms, aug_level, AUG_LEVELS
+from .vision_aug import device_aug_transforms, aug_level, AUG_LEVELS
+from .image_cache import ImageCache, CacheItem, CachedDL, cache_choice
 from .member import Recipe, member_trainer, load_model_bytes
 from .watch import find_lr
 from .run import rebuilder
@@ -116,7 +117,9 @@ def vision_dls(df:pd.DataFrame, # rows with an image path column and a label col
                do_flip:bool=True, # horizontal flips (False for digits, text, ...)
                aug:str='default', # augmentation level: 'auto', 'none', 'light' or 'default' (fastai's `aug_transforms`); see `aug_level`
                batch_tfms=None, # batch transforms (default: the augmentation of `device_aug_transforms`, or fastai's `aug_transforms` when not cached)
-               cache:bool|ImageCache=True, # decode each image once into a uint8 cache (`ImageCache`); False: fastai's PIL path every epoch
+               cache:bool|str|ImageCache='auto', # decode each image once into a uint8 store: 'auto' (True), 'ram', 'disk', 'none' (`cache_choice`), or an `ImageCache`; False: fastai's PIL path every epoch
+               cache_ram:int|str|None=None, # RAM budget of the decoded images (bytes or '2GB'; default `$FASTSCALE_CACHE_RAM`, else half the memory available)
+               cache_dir:str|Path|None=None, # folder of disk stores (default `$FASTSCALE_HOME/images`)
                fname_col:str='fname', label_col:str='label', # column names
                seed:int=42, # shuffling seed
                device=None, # where batches go: 'cuda', torch.device('cuda:1'), 'cpu' (default `pick_device()`: under torchrun, this rank's)
@@ -125,7 +128,9 @@ def vision_dls(df:pd.DataFrame, # rows with an image path column and a label col
               ):
     "fastai DataLoaders for images listed in `df`, validating on `valid_idx`, at micro-batch `bs // accum`."
     check_kwargs('vision_dls', kwargs, _dl_kwargs(), own=inspect.signature(vision_dls).parameters)   # fastai drops what it does not know
-    if not (isinstance(cache, (bool, np.bool_)) or isinstance(cache, ImageCache)): raise ValueError(f'cache={cache!r}: expected True, False or an ImageCache')
+    if isinstance(cache, (bool, np.bool_)): cache = 'auto' if cache else False
+    elif not isinstance(cache, (str, ImageCache)): raise ValueError(f"cache={cache!r}: expected 'auto' (or True), 'ram', 'disk', 'none', False or an ImageCache")
+    if isinstance(cache, str): cache_choice(0, cache, cache_ram if cache_ram is not None else os.environ.get('FASTSCALE_CACHE_RAM'), cache_dir)   # a bad option, named now
     if not isinstance(df, pd.DataFrame): raise ValueError(f'df: expected a pandas DataFrame, got {type(df).__name__}')
     for c in (fname_col, label_col):
         if not isinstance(c, str) or c not in df.columns: raise ValueError(f'df has no column {c!r}; its columns are {list(df.columns)}')
@@ -145,10 +150,12 @@ def vision_dls(df:pd.DataFrame, # rows with an image path column and a label col
         dblock = DataBlock(blocks=(ImageBlock, *ys), n_inp=1, get_x=ColReader(fname_col, pref=f'{Path(root)}/'),
                            get_y=gy, splitter=IndexSplitter(list(valid_idx)), item_tfms=item, batch_tfms=batch_tfms)
     else:
-        cache = cache if isinstance(cache, ImageCache) else ImageCache(root, item)
+        if not isinstance(cache, ImageCache):
+            cache = ImageCache(root, item, mode=cache, ram=cache_ram if cache_ram is not None else os.environ.get('FASTSCALE_CACHE_RAM'), folder=cache_dir)
         cache.fill(df[fname_col])
         if batch_tfms is None: batch_tfms = device_aug_transforms(sz, min_scale=min_scale, do_flip=do_flip, level=aug)
-        dblock = DataBlock(blocks=(TransformBlock(type_tfms=cache, batch_tfms=IntToFloatTensor), *ys), n_inp=1,
+        kwargs.setdefault('num_workers', 0)   # batches are gathered from the store: worker processes would only copy them again
+        dblock = DataBlock(blocks=(TransformBlock(type_tfms=CacheItem(cache), batch_tfms=IntToFloatTensor, dl_type=CachedDL), *ys), n_inp=1,
                            get_x=ColReader(fname_col), get_y=gy, splitter=IndexSplitter(list(valid_idx)), batch_tfms=batch_tfms)
     set_seed(seed)
     device = pick_device(device)   # a torch.device, where the learner and the planner read `dls.device.type`
@@ -294,13 +301,16 @@ def _check_rows(run, df, test_df, label_col):
 # %% ../nbs/03_vision.ipynb #11e0827c
 def _vision_name(a): return f"{a['arch']}-{'x'.join(map(str, _hw(a['size'])))}" + ('-student' if a.get('distilled_from') else '')
 
-def _vision_check(a): _check_rows(a['run'], a['df'], a['test_df'], a['label_col'])
+def _vision_check(a):
+    _check_rows(a['run'], a['df'], a['test_df'], a['label_col'])
+    if a['cache'] not in (True, False, 'auto', 'ram', 'disk', 'none') or isinstance(a['cache'], (int, float)) and not isinstance(a['cache'], (bool, np.bool_)):
+        raise ValueError(f"cache={a['cache']!r}: expected 'auto' (or True), 'ram', 'disk', 'none' or False (fastai's PIL path)")
 
 def _vision_cost(a):   # for `fastscale.plan`: fine_tune's frozen epoch is counted as a full one, a safe side
     return dict(epochs=a['epochs'] + bool(a['finetune']), predict_passes=1 + a['n_tta'] if a['tta'] else 1,
                 train_passes=int(a['recalibrate_bn']), extra_steps=100 if a['lr'] == 'find' else 0)
 
-@member_trainer('vision', name=_vision_name, describe=dict(size=_hw, item=resize_spec), check=_vision_check, cost=_vision_cost)
+@member_trainer('vision', name=_vision_name, describe=dict(size=_hw, item=resize_spec, cache=lambda v: v is not False), check=_vision_check, cost=_vision_cost)
 def train_vision(arch:str, # a timm architecture name, e.g. 'tf_efficientnet_lite0', 'convnext_atto'
                  size:int|tuple, # training size: int or (height, width)
                  run:Run, # the run whose split, classes and directory the member uses
@@ -325,7 +335,8 @@ def train_vision(arch:str, # a timm architecture name, e.g. 'tf_efficientnet_lit
                  seed:int=42, # seed of weights init, shuffling and augmentation
                  retrain:bool=False, # train even if this member is already DONE
                  label_col:str='label', num_workers:int|None=None, # label column; DataLoader workers (default: 0 in tests)
-                 cache:bool=True, # decode images once into a uint8 cache and augment on the device (False: fastai's PIL path)
+                 cache:bool|str='auto', # decode images once (`vision_dls`: 'auto', 'ram', 'disk', 'none') and augment on the device; False: fastai's PIL path
+                 cache_ram:int|str|None=None, # RAM budget of the decoded images (default `$FASTSCALE_CACHE_RAM`, else half the memory available)
                  recalibrate_bn:bool=True, # after training, recompute BatchNorm statistics with the final weights (see `recalibrate`)
                  save_model:bool=True, # store the weights in the member (`member.learner()` rebuilds it)
                  save_best:str|None=None, # keep the best epoch by 'valid_loss' or 'accuracy'
@@ -349,7 +360,7 @@ def train_vision(arch:str, # a timm architecture name, e.g. 'tf_efficientnet_lit
         from .distill import student_setup
         fit_df, kd = student_setup(run, fold, distilled_from, df, test_df, root=root, label_col=label_col)
     dls = vision_dls(fit_df, tuple(hw), valid_idx, root=root, item=it, bs=rbs, accum=accum, vocab=run.vocab, min_scale=min_scale, do_flip=do_flip,
-                     aug=aug, cache=cache, label_col=label_col, seed=seed, with_rows=kd is not None, **({} if nw is None else dict(num_workers=nw)))
+                     aug=aug, cache=cache, cache_ram=cache_ram, label_col=label_col, seed=seed, with_rows=kd is not None, **({} if nw is None else dict(num_workers=nw)))
     set_seed(seed)
     learn = vision_model_learner(dls, arch, rbs, pretrained=pretrained, precision=precision, grad_ckpt=grad_ckpt)
     if kd is not None: learn.add_cb(kd)

@@ -14,7 +14,7 @@ from .assets import timm_model
 from .run import Run, Member, rebuilder
 from .member import member_trainer, model_bytes, load_model_bytes
 from .features import feature_recipe, head_desc, head_short, check_head, linear_probs
-from .vision_aug import ImageCache
+from .image_cache import ImageCache
 from .vision import _hw, check_size, check_images, _raise_bad, _check_rows, resize_item, resize_spec
 
 # %% auto #0
@@ -43,13 +43,13 @@ def embed_images(arch:str, # a timm architecture ('tf_efficientnet_lite0': offli
     std = torch.tensor(cfg.get('std', (0.229, 0.224, 0.225)), device=dev).view(1, 3, 1, 1)
     fnames = [str(f) for f in fnames]
     cache = ImageCache(root, resize_item(item) or Resize(hw))
-    if show: cache.fill(fnames)
+    store, pos = cache.locate(fnames, show)   # decoded once (or found decoded by an earlier member, run or process)
     starts = range(0, len(fnames), bs)
     ac = torch.autocast(dev.type, dtype=torch.bfloat16 if prec == 'bf16' else torch.float16) if prec else torch.autocast(dev.type, enabled=False)
     out = None
     with torch.inference_mode(), ac:
         for s in (progress_bar(starts, leave=False) if show else starts):
-            x = torch.stack([cache(f).as_subclass(torch.Tensor) for f in fnames[s:s + bs]]).to(dev, non_blocking=True).float() / 255
+            x = torch.from_numpy(cache.take(store[s:s + bs], pos[s:s + bs])).to(dev, non_blocking=True).float() / 255
             if tuple(x.shape[-2:]) != hw: x = F.interpolate(x, size=hw, mode='bilinear', antialias=True, align_corners=False)
             v = F.normalize(body((x - mean) / std).float().flatten(1), dim=1).cpu().numpy()
             if out is None: out = np.zeros((len(fnames), v.shape[1]), np.float32)
