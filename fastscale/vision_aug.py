@@ -59,9 +59,9 @@ def _perspective(grid, magnitude, p):
                         torch.stack([1 + yt, -1 + xt]), torch.stack([1 - yt, 1 - xt])]).permute(2, 0, 1)
     coeffs = torch.cat([_find_coeffs(orig, targ), torch.ones(b, 1, 1, device=dev, dtype=grid.dtype)], 1).view(b, 3, 3)
     xy = grid.reshape(b, -1, 2)
-    h = xy @ coeffs[..., :2].transpose(1, 2) + coeffs[..., 2].unsqueeze(1)
+    h = torch.baddbmm(coeffs[..., 2].unsqueeze(1), xy, coeffs[..., :2].transpose(1, 2))   # one temporary: on a CPU each is ~the batch's size
     w = h[..., 2:]
-    w = torch.where(w.abs() < 1e-6, torch.full_like(w, 1e-6), w)
+    w.masked_fill_(w.abs() < 1e-6, 1e-6)
     return (h[..., :2] / w).view_as(grid)
 
 # %% ../nbs/03a_vision_aug.ipynb #89bbb852
@@ -103,8 +103,8 @@ class DeviceAug(RandTransform):
         on = lambda: (torch.rand(b, device=dev) < self.p_lighting).to(x.dtype)
         bright = 0.5 + (torch.empty(b, device=dev).uniform_(0.5 * (1 - L), 0.5 * (1 + L)) - 0.5) * on()   # 0.5: unchanged
         contrast = torch.exp(torch.empty(b, device=dev).uniform_(math.log(1 - L), -math.log(1 - L)) * on())
-        logit = torch.logit(x.clamp(1e-5, 1 - 1e-5))
-        return torch.sigmoid((logit + torch.logit(bright)[:, None, None, None]) * contrast[:, None, None, None])
+        x = x.clamp_(1e-5, 1 - 1e-5).logit_()   # in place on the sampled batch (ours): no batch-sized temporaries
+        return x.add_(torch.logit(bright)[:, None, None, None]).mul_(contrast[:, None, None, None]).sigmoid_()
 
 # %% ../nbs/03a_vision_aug.ipynb #5f340c98
 AUG_LEVELS = dict(   # DeviceAug settings of each level; 'default' is fastai's `aug_transforms`

@@ -64,13 +64,15 @@ def tokenize_once(tokenizer, # a fast Hugging Face tokenizer
                 with np.load(path, allow_pickle=False) as z: ids, offs = z['ids'], z['offsets']
                 if len(offs) == len(texts) + 1 and offs[-1] == len(ids): return _unflatten(ids, offs)
             except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile): pass   # unreadable: tokenize again, overwrite
-    enc = []
-    for i in range(0, len(texts), chunk):
-        enc += tokenizer(texts[i:i+chunk], truncation=True, max_length=max_len, padding=False,
-                         return_attention_mask=False, return_token_type_ids=False)['input_ids']
-    offs = np.zeros(len(enc) + 1, np.int64)
-    offs[1:] = np.cumsum([len(e) for e in enc])
-    ids = np.fromiter((t for e in enc for t in e), np.int32, count=int(offs[-1]))
+    parts, lens = [], []
+    for i in range(0, len(texts), chunk):   # each chunk's Python lists become one int32 array at once: memory of one chunk, not of all
+        enc = tokenizer(texts[i:i+chunk], truncation=True, max_length=max_len, padding=False,
+                        return_attention_mask=False, return_token_type_ids=False)['input_ids']
+        lens += [len(e) for e in enc]
+        parts.append(np.fromiter((t for e in enc for t in e), np.int32, count=sum(map(len, enc))))
+    offs = np.zeros(len(lens) + 1, np.int64)
+    offs[1:] = np.cumsum(lens)
+    ids = np.concatenate(parts) if parts else np.zeros(0, np.int32)
     if path is not None:
         buf = io.BytesIO(); np.savez(buf, ids=ids, offsets=offs)
         atomic_write(path, buf.getvalue())
