@@ -5,7 +5,7 @@ except the cells marked `#| slow`, `#| cuda` or `#| eval: false`, whose outputs 
 (progress bars and library noise dropped, as for the worked examples; temporary folders, the asset cache and this
 checkout's path written as `<tmp>`, `<FASTSCALE_HOME>` and `<repo>`), the notebook cleaned (`nbdev_clean`), and the
 sha256 of its code cells recorded in `nbs/outputs.json`: `.ci/check_outputs.py --library` fails a notebook whose
-code changed since its outputs were made. Usage: python .ci/refresh_outputs.py [nbs/NB.ipynb ...] (default: all).
+code changed since its outputs were made. Usage: python .ci/refresh_outputs.py [nbs/NB.ipynb ...] (default: all); `--tidy [NB ...]` tidies the outputs there again.
 """
 import sys, os, re, json, glob, hashlib, tempfile, subprocess
 from pathlib import Path
@@ -37,30 +37,26 @@ with working_directory(p.parent): sh.run_all(nb, exc_stop=True, preproc=skip)
 write_nb(nb, p)
 '''
 
+SITE = re.compile(r'[^\s\'"(]*/site-packages/')
+LIB_WARNING = re.compile(r'^<site-packages>/\S+:\d+: \w*Warning: ')
+
 def scrub(text:str)->str:
-    "This machine's paths written as placeholders: temporary folders, the asset cache, the checkout."
+    "This machine's paths as placeholders (the checkout, installed packages, the asset cache, temporary folders); other libraries' warnings dropped."
     home = os.environ.get('FASTSCALE_HOME', str(Path.home()/'.cache'/'fastscale'))
-    for real, name in ((str(ROOT), '<repo>'), (home, '<FASTSCALE_HOME>')):
-        text = text.replace(real, name)
-    return re.sub(re.escape(tempfile.gettempdir()) + r'/[^/\s\'",)\]]+', '<tmp>', text)   # a temporary folder: its first component
+    text = SITE.sub('<site-packages>/', text.replace(str(ROOT), '<repo>'))
+    text = re.sub(re.escape(home) + r'(?![\w-])', '<FASTSCALE_HOME>', text)
+    text = re.sub(re.escape(tempfile.gettempdir()) + r'/[^/\s\'",)\]]+', '<tmp>', text)   # a temporary folder: its first component
+    out, lines = [], text.split('\n')
+    for i, l in enumerate(lines):   # a third-party warning and the source line Python prints under it
+        if LIB_WARNING.match(l) or (i and LIB_WARNING.match(lines[i - 1]) and l.startswith('  ')): continue
+        out.append(l)
+    return '\n'.join(out)
 
 def tidy(path):
+    "Progress bars and noise dropped (as for the worked examples), this machine's paths replaced."
     sys.path.insert(0, str(ROOT/'.ci'))
-    from tidy_outputs import screen
-    nb = json.load(open(path))
-    for c in nb['cells']:
-        if c['cell_type'] != 'code': continue
-        outs = []
-        for o in c.get('outputs', []):
-            if o['output_type'] == 'stream':
-                t = scrub(screen(''.join(o['text'])))
-                if not t: continue
-                o['text'] = t.splitlines(keepends=True)
-            for k in ('text/plain', 'text/html', 'text/markdown'):
-                if k in o.get('data', {}): o['data'][k] = scrub(''.join(o['data'][k])).splitlines(keepends=True)
-            outs.append(o)
-        c['outputs'] = outs
-    with open(path, 'w') as f: json.dump(nb, f, indent=1, ensure_ascii=False); f.write('\n')
+    from tidy_outputs import tidy as tidy_nb
+    tidy_nb(path, fix=scrub)
 
 def refresh(path):
     env = {**os.environ, 'IN_TEST': '1', 'MPLBACKEND': 'module://matplotlib_inline.backend_inline'}
@@ -71,6 +67,9 @@ def refresh(path):
     return path, True, ''
 
 if __name__ == '__main__':
+    if sys.argv[1:2] == ['--tidy']:   # tidy the outputs already there again (after a change to the tidying), nothing run
+        for p in sys.argv[2:] or sorted(glob.glob(str(ROOT/'nbs'/'*.ipynb'))): tidy(p)
+        sys.exit(0)
     nbs = sys.argv[1:] or sorted(glob.glob(str(ROOT/'nbs'/'*.ipynb')))
     with ThreadPoolExecutor(2) as ex: res = list(ex.map(refresh, nbs))
     hashes = json.loads(HASHES.read_text()) if HASHES.exists() else {}

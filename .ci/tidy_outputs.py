@@ -17,16 +17,20 @@ def screen(text:str)->str:
     keep = [l for i, l in enumerate(keep) if not (l.startswith('epoch ') and not (i + 1 < len(keep) and keep[i + 1][:1].isdigit()))]
     return '\n'.join(keep) + ('\n' if keep else '')
 
-def tidy(path:str):
+def tidy(path:str, fix=None):
+    "Tidy a notebook's outputs in place: progress bars and noise dropped from streams; `fix(text)` applied to every text output."
+    fix = fix or (lambda t: t)
     nb = json.load(open(path))
     for c in nb['cells']:
         if c['cell_type'] != 'code': continue
         outs = []
         for o in c.get('outputs', []):
             if o['output_type'] == 'stream':
-                t = screen(''.join(o['text']))
+                t = fix(screen(''.join(o['text'])))
                 if not t: continue
                 o['text'] = t.splitlines(keepends=True)
+            for k in ('text/plain', 'text/html', 'text/markdown'):
+                if k in o.get('data', {}): o['data'][k] = fix(''.join(o['data'][k])).splitlines(keepends=True)
             outs.append(o)
         c['outputs'] = outs
     with open(path, 'w') as f: json.dump(nb, f, indent=1, ensure_ascii=False); f.write('\n')
