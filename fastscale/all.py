@@ -17,6 +17,7 @@ from .text.data import *
 from .text.learner import *
 from .predict import *
 from .metrics import *
+from .labels import *
 from .run import *
 from .watch import *
 from .member import *
@@ -31,10 +32,10 @@ from .jobs import *
 from .pack import *
 from .plan import *
 from .fanout import *
-from . import core, assets, accum, sync, image_cache, vision_aug, vision, metrics, run, watch, member, features, vision_features, ensemble, distill, kaggle, predict, distributed, jobs, pack, fanout
+from . import core, assets, accum, sync, image_cache, vision_aug, vision, metrics, labels, run, watch, member, features, vision_features, ensemble, distill, kaggle, predict, distributed, jobs, pack, fanout
 from . import plan as plan_mod   # the module; `plan` is its function
 from .text import data as text_data, learner as text_learner_mod, features as text_features
 # nbdev writes an empty `__all__` for this module; the star-import surface is the union of the modules' own `__all__`
-__all__ = [n for m in (core, assets, accum, sync, image_cache, vision_aug, vision, text_data, text_learner_mod, predict, metrics, run, watch, member, features,
+__all__ = [n for m in (core, assets, accum, sync, image_cache, vision_aug, vision, text_data, text_learner_mod, predict, metrics, labels, run, watch, member, features,
                        vision_features, text_features, ensemble, distill, kaggle, distributed, jobs, pack, plan_mod, fanout)
            for n in m.__all__]

@@ -12,7 +12,8 @@ from scipy.optimize import minimize
 from sklearn.model_selection import StratifiedKFold
 from .core import atomic_write
 from .metrics import as_probs, decode, score, f1, fit_thresholds
-from .run import Run, strat_key, _npz
+from .run import Run, _npz
+from .labels import strat_key
 
 # %% auto #0
 __all__ = ['caruana_weights', 'scipy_weights', 'Ensemble']

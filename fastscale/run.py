@@ -9,80 +9,12 @@ from pathlib import Path
 from importlib.metadata import version, PackageNotFoundError
 import numpy as np, pandas as pd
 from fastcore.basics import patch
-from sklearn.model_selection import StratifiedKFold, train_test_split
-from sklearn.preprocessing import MultiLabelBinarizer
 from .core import atomic_write, fmt_size, check_int, check_frac
 from .metrics import as_probs, score
+from .labels import encode_labels, strat_key, make_folds, _native   # labels and folds: `fastscale.labels`
 
 # %% auto #0
-__all__ = ['RUN_FORMAT', 'REBUILDERS', 'encode_labels', 'strat_key', 'make_folds', 'config_hash', 'Member', 'Run', 'rebuilder']
-
-# %% ../nbs/08_run.ipynb #b029faea
-def _native(o): return o.item() if isinstance(o, np.generic) else o
-
-def _missing(l): return l is None or (isinstance(l, float) and np.isnan(l))
-
-def encode_labels(labels, # one label per row: a class, or a list/tuple/set of labels (multi-label)
-                  vocab=None, # the classes, in order (default: sorted labels seen)
-                  label_delim:str|None=None): # split string labels on this to make them multi-label, e.g. ' '
-    "Targets and vocab from labels: `(n,)` class indices, or `(n, c)` 0/1 when rows carry several labels."
-    labels = list(labels)
-    multi = label_delim is not None or any(isinstance(l, (list, tuple, set, np.ndarray)) for l in labels)
-    if multi:
-        odd = [i for i, l in enumerate(labels) if not (_missing(l) or isinstance(l, (str, list, tuple, set, np.ndarray)))]
-        if odd: raise ValueError(f'multi-label rows {odd[:5]} hold {labels[odd[0]]!r}: expected a string of labels split on label_delim={label_delim!r}, a list of labels, or nothing')
-        rows = [set() if _missing(l) else set(l.split(label_delim)) - {''} if isinstance(l, str) else set(map(_native, l)) for l in labels]
-        seen = set().union(*rows)
-    else:
-        bad = [i for i, l in enumerate(labels) if _missing(l)]
-        if bad: raise ValueError(f'labels of rows {bad[:5]} are missing; every row needs a label')
-        rows, seen = [_native(l) for l in labels], set(map(_native, labels))
-    if vocab is None:
-        try: vocab = sorted(seen)
-        except TypeError: raise ValueError(f'labels mix types ({", ".join(sorted({type(l).__name__ for l in seen}))}): use one type, e.g. all strings') from None
-    else: vocab = [_native(v) for v in vocab]
-    unknown = seen - set(vocab)
-    if unknown: raise ValueError(f'labels {sorted(map(str, unknown))[:5]} are not in vocab={vocab}')
-    o2i = {v: i for i, v in enumerate(vocab)}
-    if not multi: return np.array([o2i[l] for l in rows], dtype=np.int64), vocab
-    return MultiLabelBinarizer(classes=list(range(len(vocab)))).fit_transform([[o2i[l] for l in r] for r in rows]).astype(np.int64), vocab
-
-# %% ../nbs/08_run.ipynb #158d3f5b
-def strat_key(targs, # (n,) class indices or (n, c) 0/1 targets
-              n_splits:int=5): # every group of the key must have at least this many rows
-    "One label per row to stratify on: the class, or (multi-label) the rarest label present; tiny groups pooled."
-    targs = np.asarray(targs)
-    if targs.ndim == 2:
-        freq = np.where(targs.astype(bool), targs.sum(0), np.iinfo(np.int64).max)   # each present label's frequency
-        key = np.where(targs.any(1), freq.argmin(1), -1)
-    else: key = targs.copy()
-    vals, counts = np.unique(key, return_counts=True)
-    small = np.isin(key, vals[counts < n_splits])
-    key = np.where(small, -2, key)
-    if 0 < small.sum() < n_splits:
-        vals, counts = np.unique(key[~small], return_counts=True)
-        if len(vals): key[small] = vals[counts.argmax()]
-    return key
-
-# %% ../nbs/08_run.ipynb #afcd8276
-def make_folds(targs, # (n,) class indices or (n, c) 0/1 targets
-               folds:int|None=5, # K for K-fold: every row validates exactly once
-               valid_pct:float|None=None, # instead: one validation set of this fraction (fold 0)
-               seed:int=42): # random state of the split
-    "Fold of every row: `0..K-1`, or 0 for validation and -1 for training-only rows when `valid_pct` is given."
-    n = len(targs)
-    if valid_pct is not None:
-        if not 0 < valid_pct < 1: raise ValueError(f'valid_pct={valid_pct}; expected a fraction between 0 and 1')
-        try: _, vi = train_test_split(np.arange(n), test_size=valid_pct, random_state=seed, stratify=strat_key(targs, 2))
-        except ValueError as e:   # more classes than validation rows: stratification impossible
-            warnings.warn(f'cannot stratify ({e}); splitting at random')
-            _, vi = train_test_split(np.arange(n), test_size=valid_pct, random_state=seed)
-        fold = np.full(n, -1); fold[vi] = 0
-        return fold
-    if not isinstance(folds, (int, np.integer)) or not 2 <= folds <= n: raise ValueError(f'folds={folds!r}; expected an int from 2 to the number of rows')
-    fold = np.empty(n, dtype=np.int64)
-    for i, (_, vi) in enumerate(StratifiedKFold(folds, shuffle=True, random_state=seed).split(np.zeros(n), strat_key(targs, folds))): fold[vi] = i
-    return fold
+__all__ = ['RUN_FORMAT', 'REBUILDERS', 'config_hash', 'Member', 'Run', 'rebuilder']
 
 # %% ../nbs/08_run.ipynb #8b3974c8
 def _jsonable(o):

@@ -16,7 +16,7 @@ from fastai.losses import CrossEntropyLossFlat, BCEWithLogitsLossFlat
 from ..core import atomic_write, pick_device, check_rows, check_frac
 from ..assets import fastscale_home
 from ..accum import accum_plan
-from ..run import encode_labels, make_folds
+from ..labels import encode_labels, make_folds
 
 # %% auto #0
 __all__ = ['tokenize_once', 'join_fields', 'SmartBatchSampler', 'pad_collate', 'TokenDataset', 'TextDL', 'TokenDataLoaders',
