@@ -66,7 +66,6 @@ def broken_links(site:Path)->list:
     return bad
 
 def main():
-    cfg = dict(configparser.ConfigParser().read(ROOT/'settings.ini') and configparser.ConfigParser())
     ini = configparser.ConfigParser(); ini.read(ROOT/'settings.ini'); cfg = dict(ini['DEFAULT'])
     blob = github(cfg)
     if not (ROOT/'_proc').is_dir(): sys.exit('_proc/ is missing: run .ci/docs (it runs nbdev\'s processing first)')
