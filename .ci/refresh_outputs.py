@@ -12,6 +12,8 @@ from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT/'.ci'))
+from tidy_outputs import tidy as tidy_nb
 SKIP = re.compile(r'^\s*#\|\s*(slow|cuda|eval:\s*false)\b', re.M)
 HASHES = ROOT/'nbs'/'outputs.json'
 
@@ -54,8 +56,6 @@ def scrub(text:str)->str:
 
 def tidy(path):
     "Progress bars and noise dropped (as for the worked examples), this machine's paths replaced."
-    sys.path.insert(0, str(ROOT/'.ci'))
-    from tidy_outputs import tidy as tidy_nb
     tidy_nb(path, fix=scrub)
 
 def refresh(path):

@@ -36,8 +36,7 @@ dls = vision_dls(df, 224, range(0, len(df), 5), root=root, item=Resize(256), bs=
 build = time.perf_counter() - t0
 n = sum(len(x) for x, y in dls.train) + sum(len(x) for x, y in dls.valid)
 expect = len(dls.train) * 64 + len(dls.valid_ds)
-hwm = [int(l.split()[1]) * 1024 for l in open('/proc/self/status') if l.startswith('VmHWM')][0]
-print(json.dumps(dict(build_s=build, loaded=n, expected=expect, growth=hwm - base, kinds=dls.cache.kinds(), loads=dls.cache.loads)))
+print(json.dumps(dict(build_s=build, loaded=n, expected=expect, base=base, kinds=dls.cache.kinds(), loads=dls.cache.loads)))
 '''
 
 def make_images(dest, n=2400, size=256, seed=0):
@@ -66,6 +65,7 @@ def main():
             r = child_peak_mem(CHILD, [d, mode, ram, cache_dir], timeout=900)
             if r['rc'] != 0: sys.exit(f'{name} failed:\n{r["out"]}')
             res[name] = json.loads(r['out'].strip().splitlines()[-1])
+            res[name]['growth'] = r['peak'] - res[name]['base']   # the child's peak RSS (VmHWM at exit) above its RSS after the imports
             v = res[name]
             print(f"{name:20s} build {v['build_s']:6.1f} s  growth {v['growth'] / 1e6:6.0f} MB  loaded {v['loaded']}/{v['expected']}  {v['kinds']}  decoded {v['loads']}")
         ok = all(v['loaded'] == v['expected'] for v in res.values())

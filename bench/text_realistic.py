@@ -58,7 +58,7 @@ else:
     out['batches_s'] = n / (time.perf_counter() - t1); out['batches'] = n
     out['padding'] = dls.train.padding_stats()
 out['secs'] = time.perf_counter() - t0
-out['growth'] = [int(l.split()[1]) * 1024 for l in open('/proc/self/status') if l.startswith('VmHWM')][0] - base
+out['base'] = base
 print(json.dumps(out, default=float))
 '''
 
@@ -73,6 +73,7 @@ def main(rows=200000):
             r = child_peak_mem(CHILD, [case, d/'rows.csv', minilm(), d/'tokens'], timeout=3600)
             if r['rc'] != 0: sys.exit(r['out'])
             res[case] = json.loads(r['out'].strip().splitlines()[-1])
+            res[case]['growth'] = r['peak'] - res[case]['base']   # peak RSS (VmHWM at exit) above the RSS once the rows are in memory
             print(case, json.dumps(res[case]), flush=True)
         a, o, c, l = res['all'], res['once'], res['cached'], res['dls']
         assert a['tokens'] == o['tokens'] == c['tokens']

@@ -15,8 +15,9 @@ counts the training images and times the fit (`images/s` = training images / fit
 seconds); `wall` is everything from the rows to the validation accuracy. Accuracy: fastai's `validate()`, and
 `train_vision`'s plain (no-TTA) and TTA validation accuracy. Each path runs in a fresh process: its peak RSS is its own.
 
-Then the data path alone, without a model (the ceiling a GPU fast enough would see): each pipeline's training loader
-for two epochs at 224 px, bs 32, augmentation on the CPU (fastai's default workers; fastscale's gathered batches).
+Then the data path alone, without a model: each pipeline's training loader for two epochs at 224 px, bs 32 (fastai's
+default workers; fastscale's gathered batches), once with the augmentation on the CPU and once without batch
+transforms: the host's share when the augmentation runs on a GPU, the ceiling a fast enough GPU would see.
 
 Then 20,000 photos: `vision_dls(..., cache_ram='1GB')` (3 GB decoded at 224: the disk store), one epoch of the training
 loader (augmentation on the CPU), in a fresh process: build time, images/s, peak RSS growth.
@@ -107,13 +108,13 @@ import pandas as pd, torch
 from fastai.vision.all import ImageDataLoaders, Resize, aug_transforms
 from fastscale.vision import vision_dls
 torch.set_num_threads(2)
-which, root, bs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+which, root, bs, aug = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == 'cpu'
 df = pd.read_csv(f'{root}/rows.csv', dtype=str)
 t0 = time.perf_counter()
 if which == 'fastai':
     dls = ImageDataLoaders.from_df(df, root, fn_col='fname', label_col='label', valid_pct=0.2, item_tfms=Resize(224),
-                                   batch_tfms=aug_transforms(size=224), bs=bs, seed=42, device='cpu')
-else: dls = vision_dls(df, 224, range(0, len(df), 5), root=root, bs=bs, device='cpu')
+                                   batch_tfms=aug_transforms(size=224) if aug else None, bs=bs, seed=42, device='cpu')
+else: dls = vision_dls(df, 224, range(0, len(df), 5), root=root, bs=bs, device='cpu', **({} if aug else dict(batch_tfms=[])))
 build = time.perf_counter() - t0
 rates = []
 for _ in range(2):
@@ -137,8 +138,7 @@ dls = vision_dls(df, 224, range(0, len(df), 5), root=root, bs=64, device='cpu', 
 build = time.perf_counter() - t0; t0 = time.perf_counter()
 n = sum(len(x) for x, y in dls.train)
 ep = time.perf_counter() - t0
-hwm = [int(l.split()[1]) * 1024 for l in open('/proc/self/status') if l.startswith('VmHWM')][0]
-print(json.dumps(dict(build_s=build, epoch_s=ep, images=n, images_s=n / ep, growth=hwm - base, kinds=dls.cache.kinds(), store_mb=dls.cache.nbytes() / 1e6)))
+print(json.dumps(dict(build_s=build, epoch_s=ep, images=n, images_s=n / ep, base=base, kinds=dls.cache.kinds(), store_mb=dls.cache.nbytes() / 1e6)))
 '''
 
 def main(n=2000, big=20000, bs=32, parts=('train', 'loaders', 'big')):
@@ -157,11 +157,15 @@ def main(n=2000, big=20000, bs=32, parts=('train', 'loaders', 'big')):
             res[which] = {**json.loads(r['out'].strip().splitlines()[-1]), 'peak_mb': r['peak'] / 1e6}
             print(f'{which:9s}', json.dumps({k: round(v, 4) for k, v in res[which].items()}), flush=True)
         loaders = {}
-        for which in (('fastai', 'fastscale') if 'loaders' in parts else ()):   # the data path alone (no model), two epochs each: the ceiling a fast GPU would see
-            r = child_peak_mem(LOADERS, [which, tmp/'photos', bs], timeout=3600)
-            if r['rc'] != 0: sys.exit(r['out'])
-            loaders[which] = json.loads(r['out'].strip().splitlines()[-1])
-            print(f"loaders alone, {which:9s}: build {loaders[which]['build_s']:.1f} s, epochs at " + ', '.join(f'{v:.0f}' for v in loaders[which]['images_s']) + ' images/s', flush=True)
+        # the data path alone (no model), two epochs each: with the augmentation on the CPU, and without batch transforms
+        # (what the host pays when the augmentation runs on a GPU: decode and resize, or the gather from the store)
+        for aug in (('cpu', 'host') if 'loaders' in parts else ()):
+            for which in ('fastai', 'fastscale'):
+                r = child_peak_mem(LOADERS, [which, tmp/'photos', bs, aug], timeout=3600)
+                if r['rc'] != 0: sys.exit(r['out'])
+                loaders[which, aug] = json.loads(r['out'].strip().splitlines()[-1])
+                print(f"loaders alone, {which:9s}, augmentation {'on the CPU' if aug == 'cpu' else 'off (host side only)'}: build {loaders[which, aug]['build_s']:.1f} s, "
+                      'epochs at ' + ', '.join(f'{v:.0f}' for v in loaders[which, aug]['images_s']) + ' images/s', flush=True)
         big_res = {}
         if big and 'big' in parts:
             t0 = time.perf_counter(); bdf = make_photos(tmp/'big', big, seed=1); bdf.to_csv(tmp/'big'/'rows.csv', index=False)
@@ -169,13 +173,14 @@ def main(n=2000, big=20000, bs=32, parts=('train', 'loaders', 'big')):
             r = child_peak_mem(BIG, [tmp/'big', tmp/'store'], timeout=3600)
             if r['rc'] != 0: sys.exit(r['out'])
             big_res = json.loads(r['out'].strip().splitlines()[-1])
+            big_res['growth'] = r['peak'] - big_res['base']   # peak RSS (VmHWM at exit) above the RSS after the imports
             print(f"{big} photos, cache_ram 1GB: build {big_res['build_s']:.0f} s, one training epoch {big_res['epoch_s']:.0f} s "
                   f"({big_res['images_s']:.0f} images/s), peak RSS growth {big_res['growth'] / 1e6:.0f} MB, store {big_res['store_mb']:.0f} MB {big_res['kinds']}")
         if 'train' in parts:
             a, b = res['fastai'], res['fastscale']
             print(f"vision_realistic speedup={b['images_s'] / a['images_s']:.2f} fastai_images_s={a['images_s']:.1f} fastscale_images_s={b['images_s']:.1f} "
                   f"wall_fastai={a['wall']:.0f} wall_fastscale={b['wall']:.0f} acc_fastai={a['acc']:.4f} acc_fastscale={b['acc']:.4f} acc_fastscale_tta={b['acc_tta']:.4f}")
-        if loaders: print(f"vision_realistic_loaders fastai_images_s={max(loaders['fastai']['images_s']):.0f} fastscale_images_s={max(loaders['fastscale']['images_s']):.0f}")
+        if loaders: print('vision_realistic_loaders ' + ' '.join(f"{w}_{a}_images_s={max(v['images_s']):.0f}" for (w, a), v in loaders.items()))
         if big_res: print(f"vision_realistic_big images={big} growth_mb={big_res['growth'] / 1e6:.0f} images_s={big_res['images_s']:.0f} build_s={big_res['build_s']:.0f}")
 
 if __name__ == '__main__':

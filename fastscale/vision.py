@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_vision.ipynb #3265b7bd
 from __future__ import annotations
-import os, warnings, functools, inspect, re, difflib
+import warnings, functools, inspect, re, difflib
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from fastai.vision.all import (DataBlock, ImageBlock, TransformBlock, CategoryBlock, ColReader, IndexSplitter, Resize, Normalize,
@@ -17,7 +17,7 @@ from .sync import sync_free
 from .distributed import rank_bs
 from .run import Run, Member
 from .vision_aug import device_aug_transforms, aug_level, AUG_LEVELS
-from .image_cache import ImageCache, CacheItem, CachedDL, cache_choice
+from .image_cache import ImageCache, CacheItem, CachedDL, CACHE_MODES
 from .member import Recipe, member_trainer, load_model_bytes
 from .watch import find_lr
 from .run import rebuilder
@@ -130,7 +130,6 @@ def vision_dls(df:pd.DataFrame, # rows with an image path column and a label col
     check_kwargs('vision_dls', kwargs, _dl_kwargs(), own=inspect.signature(vision_dls).parameters)   # fastai drops what it does not know
     if isinstance(cache, (bool, np.bool_)): cache = 'auto' if cache else False
     elif not isinstance(cache, (str, ImageCache)): raise ValueError(f"cache={cache!r}: expected 'auto' (or True), 'ram', 'disk', 'none', False or an ImageCache")
-    if isinstance(cache, str): cache_choice(0, cache, cache_ram if cache_ram is not None else os.environ.get('FASTSCALE_CACHE_RAM'), cache_dir)   # a bad option, named now
     if not isinstance(df, pd.DataFrame): raise ValueError(f'df: expected a pandas DataFrame, got {type(df).__name__}')
     for c in (fname_col, label_col):
         if not isinstance(c, str) or c not in df.columns: raise ValueError(f'df has no column {c!r}; its columns are {list(df.columns)}')
@@ -150,8 +149,7 @@ def vision_dls(df:pd.DataFrame, # rows with an image path column and a label col
         dblock = DataBlock(blocks=(ImageBlock, *ys), n_inp=1, get_x=ColReader(fname_col, pref=f'{Path(root)}/'),
                            get_y=gy, splitter=IndexSplitter(list(valid_idx)), item_tfms=item, batch_tfms=batch_tfms)
     else:
-        if not isinstance(cache, ImageCache):
-            cache = ImageCache(root, item, mode=cache, ram=cache_ram if cache_ram is not None else os.environ.get('FASTSCALE_CACHE_RAM'), folder=cache_dir)
+        if isinstance(cache, str): cache = ImageCache(root, item, mode=cache, ram=cache_ram, folder=cache_dir)   # refuses a bad mode or budget
         cache.fill(df[fname_col])
         if batch_tfms is None: batch_tfms = device_aug_transforms(sz, min_scale=min_scale, do_flip=do_flip, level=aug)
         kwargs.setdefault('num_workers', 0)   # batches are gathered from the store: worker processes would only copy them again
@@ -303,7 +301,7 @@ def _vision_name(a): return f"{a['arch']}-{'x'.join(map(str, _hw(a['size'])))}" 
 
 def _vision_check(a):
     _check_rows(a['run'], a['df'], a['test_df'], a['label_col'])
-    if a['cache'] not in (True, False, 'auto', 'ram', 'disk', 'none') or isinstance(a['cache'], (int, float)) and not isinstance(a['cache'], (bool, np.bool_)):
+    if not (isinstance(a['cache'], (bool, np.bool_)) or (isinstance(a['cache'], str) and a['cache'] in CACHE_MODES)):
         raise ValueError(f"cache={a['cache']!r}: expected 'auto' (or True), 'ram', 'disk', 'none' or False (fastai's PIL path)")
 
 def _vision_cost(a):   # for `fastscale.plan`: fine_tune's frozen epoch is counted as a full one, a safe side

@@ -68,8 +68,9 @@ def tokenize_once(tokenizer, # a fast Hugging Face tokenizer
     for i in range(0, len(texts), chunk):   # each chunk's Python lists become one int32 array at once: memory of one chunk, not of all
         enc = tokenizer(texts[i:i+chunk], truncation=True, max_length=max_len, padding=False,
                         return_attention_mask=False, return_token_type_ids=False)['input_ids']
-        lens += [len(e) for e in enc]
-        parts.append(np.fromiter((t for e in enc for t in e), np.int32, count=sum(map(len, enc))))
+        n = [len(e) for e in enc]
+        lens += n
+        parts.append(np.fromiter((t for e in enc for t in e), np.int32, count=sum(n)))
     offs = np.zeros(len(lens) + 1, np.int64)
     offs[1:] = np.cumsum(lens)
     ids = np.concatenate(parts) if parts else np.zeros(0, np.int32)
