@@ -141,13 +141,13 @@ def _parser():
     p = argparse.ArgumentParser(prog='fastscale', description='Train models that do not fit, and ensemble them.')
     sub = p.add_subparsers(dest='cmd', required=True, metavar='COMMAND')
     d = sub.add_parser('demo', help='the main job: an ensemble of several members (accumulation, TTA, feature extraction), report and submission',
-                       description='Train three members on MNIST-5k (vision), or five on Rotten Tomatoes (text: MPNet and MiniLM features under a logistic regression, three fine-tuned MiniLMs), with accumulation and TTA, fit '
+                       description='Train three members on MNIST-5k (vision), or three on Rotten Tomatoes (text: MPNet and MiniLM features under a logistic regression, a fine-tuned MiniLM), with accumulation and TTA, fit '
                        'the ensemble weights, print hold-out scores, write report.md, PNG plots and submission.csv. '
                        'About 10 minutes on 2 CPU cores; running it again reuses finished members.')
     d.add_argument('task', nargs='?', default='vision', choices=['vision', 'text'], help='vision (default) or text')
     d.add_argument('--out', default='fastscale-demo', help='folder for the run, report and submission (default: %(default)s)')
     d.add_argument('--full', action='store_true', help='all the data and more epochs; text: a fine-tuned MPNet-base and three MiniLMs (much longer)')
-    d.add_argument('--rows', type=int, help='training rows (default 1600 digits / 4800 snippets)')
+    d.add_argument('--rows', type=int, help='training rows (default 1600 digits / all 10201 snippets; text: 1000 test rows when given)')
     d.add_argument('--epochs', type=int, help='epochs per member (default 3 vision / 1 text; 2 text with --full, MPNet 1)')
     d.add_argument('--distill', action='store_true', help='then distil the ensemble into one student (Lite0 / MiniLM without TTA) and report its score and prediction time beside it')
     d.set_defaults(fn=_demo)

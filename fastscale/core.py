@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np, torch
 
 # %% auto #0
-__all__ = ['IN_TEST', 'iskaggle', 'launch_device', 'pick_device', 'bf16_native', 'resolve_precision', 'expected_sync',
-           'parse_size', 'check_int', 'takes', 'check_kwargs', 'check_rows', 'check_frac', 'fmt_size', 'rss',
-           'reset_peak', 'peak_mem', 'report_mem', 'free_mem', 'child_peak_mem', 'atomic_write']
+__all__ = ['IN_TEST', 'iskaggle', 'launch_device', 'pick_device', 'bf16_native', 'cpu_bf16_native', 'resolve_precision',
+           'expected_sync', 'parse_size', 'check_int', 'takes', 'check_kwargs', 'check_rows', 'check_frac', 'fmt_size',
+           'rss', 'reset_peak', 'peak_mem', 'report_mem', 'free_mem', 'child_peak_mem', 'atomic_write']
 
 # %% ../nbs/00_core.ipynb #fbd13683
 IN_TEST = bool(os.environ.get('IN_TEST'))
@@ -58,15 +58,23 @@ def bf16_native(device:torch.device # a CUDA device
     if torch.version.hip: return torch.cuda.is_bf16_supported(including_emulation=False)
     return torch.cuda.get_device_capability(device)[0] >= 8
 
+def cpu_bf16_native()->bool:
+    "Whether this CPU multiplies bf16 matrices in hardware (AMX tiles: Intel Xeon since Sapphire Rapids); elsewhere bf16 is emulated, slower than fp32."
+    f = getattr(getattr(torch, 'cpu', None), '_is_amx_tile_supported', None)   # torch's own check, the one oneDNN's kernels follow
+    try: return bool(f()) if f is not None else False
+    except Exception: return False
+
 def resolve_precision(precision:str|None, # 'auto', 'fp16', 'bf16', 'fp32' or None
-                      device:torch.device # where training runs
+                      device:torch.device, # where the model runs
+                      inference:bool=False # forward passes only (a frozen encoder): bf16 also on a CPU that runs it in hardware
                      )->str|None:
     "The mixed precision that can run on `device` ('fp16', 'bf16' or None for fp32), with a one-line notice on fallback."
     if precision not in (None, 'auto', 'fp32', 'fp16', 'bf16'): raise ValueError(f"precision={precision!r}: expected 'auto', 'fp16', 'bf16', 'fp32' or None")
     if precision in (None, 'fp32'): return None
     device = torch.device(device)
     if device.type != 'cuda':
-        if precision != 'auto': print(f'precision={precision!r} needs a CUDA GPU: training in fp32 on {device.type}')
+        if inference and device.type == 'cpu' and precision in ('auto', 'bf16') and cpu_bf16_native(): return 'bf16'
+        if precision != 'auto': print(f"precision={precision!r} needs a CUDA GPU{' or a CPU with AMX (bf16)' if inference else ''}: {'running' if inference else 'training'} in fp32 on {device.type}")
         return None
     bf16 = bf16_native(device)
     if precision == 'auto': return 'bf16' if bf16 else 'fp16'

@@ -136,8 +136,8 @@ def _save_fitted(run:Run, m:Member, fold:int, r:Recipe, save_model:bool)->Member
 
 # %% ../nbs/08a_member.ipynb #0c31e414
 NOT_CONFIG = ('run', 'df', 'test_df', 'root', 'fold', 'retrain', 'save_model', 'num_workers', 'cbs', 'cache_ram')   # what cannot change the result
-# options added after runs existed: left out of a config while unset, so members trained before keep their ids
-LATER = ('eval_every', 'distilled_from')
+# options added after runs existed, and their defaults: left out of a config while at the default, so members trained before keep their ids
+LATER = dict(eval_every=None, distilled_from=None, combine='mean')
 
 def _json_value(k, v):
     if v is None or isinstance(v, (bool, int, float, str)): return v
@@ -155,7 +155,7 @@ def member_config(fn:Callable, # the trainer (its signature says which arguments
     describe = describe or {}
     cfg = dict(task=task)
     for k in inspect.signature(fn).parameters:
-        if k in NOT_CONFIG or k not in args or (k in LATER and args[k] is None): continue
+        if k in NOT_CONFIG or k not in args or (k in LATER and args[k] == LATER[k]): continue
         cfg[k] = _json_value(k, describe[k](args[k]) if k in describe else args[k])
     return cfg
 

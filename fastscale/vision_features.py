@@ -37,7 +37,7 @@ def embed_images(arch:str, # a timm architecture ('tf_efficientnet_lite0': offli
     hw = tuple(_hw(size))
     body = (model if model is not None else timm_model(arch, pretrained=pretrained, num_classes=0)).eval()
     dev = pick_device(device); body.to(dev)
-    prec = resolve_precision(precision, dev)
+    prec = resolve_precision(precision, dev, inference=True)   # bf16 on a CPU with AMX too: 1.5x for a Lite0 body here
     cfg = getattr(body, 'pretrained_cfg', {}) or {}
     mean = torch.tensor(cfg.get('mean', (0.485, 0.456, 0.406)), device=dev).view(1, 3, 1, 1)
     std = torch.tensor(cfg.get('std', (0.229, 0.224, 0.225)), device=dev).view(1, 3, 1, 1)
@@ -90,7 +90,9 @@ def train_vision_features(arch:str, # a timm architecture, e.g. 'tf_efficientnet
     def body():
         if 'm' not in got: set_seed(seed); got['m'] = timm_model(arch, pretrained=pretrained, num_classes=0).eval()
         return got['m']
-    key = dict(kind='image', arch=arch, pretrained=pretrained, size=hw, item=resize_spec(resize_item(item)), seed=None if pretrained else seed)
+    prec = resolve_precision(precision, pick_device(), inference=True)   # bf16 features differ from fp32's in the 4th digit: another key
+    key = dict(kind='image', arch=arch, pretrained=pretrained, size=hw, item=resize_spec(resize_item(item)), seed=None if pretrained else seed,
+               **({'precision': prec} if prec else {}))
     rows, tests = list(df['fname']), None if test_df is None else list(test_df['fname'])
     def compute(fn): return embed_images(arch, fn, hw, root=root, item=item, bs=bs, model=body(), precision=precision)
     def per_row():

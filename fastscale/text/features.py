@@ -33,7 +33,8 @@ def embed_texts(model, # HF encoder: folder (e.g. `mpnet()`), hub name, `Pretrai
                 tokenizer=None, # its tokenizer (default: the model folder's)
                 max_len:int=128, # truncate each text to this many tokens
                 pooling:str='mean', # 'mean' of the real tokens' last states, or 'cls' (the first token's)
-                layers:int=1, # pool each of the last `layers` hidden states and average them (4: often better for a linear head)
+                layers:int=1, # pool each of the last `layers` hidden states (4-8: often better for a linear head)
+                combine:str='mean', # how those make one vector: 'mean' (averaged) or 'concat' (side by side: `layers` x width)
                 bs:int=64, # texts per batch
                 device=None, # default `pick_device()`
                 precision:str|None='auto', # mixed precision where the device runs it (see `resolve_precision`)
@@ -42,6 +43,7 @@ def embed_texts(model, # HF encoder: folder (e.g. `mpnet()`), hub name, `Pretrai
     "One L2-normalised vector per text (in the order given): a frozen encoder's pooled last hidden states, in length-sorted batches."
     if pooling not in ('mean', 'cls'): raise ValueError(f"pooling={pooling!r}: expected 'mean' or 'cls'")
     if isinstance(layers, bool) or not isinstance(layers, int) or layers < 1: raise ValueError(f'layers={layers!r}: expected an integer >= 1')
+    if combine not in ('mean', 'concat'): raise ValueError(f"combine={combine!r}: expected 'mean' or 'concat'")
     from transformers import AutoTokenizer
     texts = [str(t) for t in texts]
     if tokenizer is None:
@@ -50,10 +52,10 @@ def embed_texts(model, # HF encoder: folder (e.g. `mpnet()`), hub name, `Pretrai
     enc, dev = _encoder(model), pick_device(device)
     if layers > enc.config.num_hidden_layers: raise ValueError(f'layers={layers}: the encoder has {enc.config.num_hidden_layers} layers')
     enc.to(dev)
-    prec = resolve_precision(precision, dev)
+    prec = resolve_precision(precision, dev, inference=True)
     ids = tokenize_once(tokenizer, texts, max_len, cache=False)
     order, pid = np.argsort([len(i) for i in ids], kind='stable'), _pad_id(tokenizer)
-    out = np.zeros((len(texts), enc.config.hidden_size), np.float32)
+    out = np.zeros((len(texts), enc.config.hidden_size * (layers if combine == 'concat' else 1)), np.float32)
     starts = range(0, len(texts), bs)
     ac = torch.autocast(dev.type, dtype=torch.bfloat16 if prec == 'bf16' else torch.float16) if prec else torch.autocast(dev.type, enabled=False)
     with torch.inference_mode(), ac:
@@ -65,7 +67,8 @@ def embed_texts(model, # HF encoder: folder (e.g. `mpnet()`), hub name, `Pretrai
             hs = [o.last_hidden_state] if layers == 1 else o.hidden_states[-layers:]
             m = mask[..., None].float()
             vs = [F.normalize((h.float() * m).sum(1) / m.sum(1) if pooling == 'mean' else h[:, 0].float(), dim=1) for h in hs]
-            out[b] = F.normalize(torch.stack(vs).mean(0), dim=1).cpu().numpy()
+            v = torch.cat(vs, 1) / len(vs) ** 0.5 if combine == 'concat' else F.normalize(torch.stack(vs).mean(0), dim=1)
+            out[b] = v.cpu().numpy()
     return out
 
 # %% ../../nbs/05a_text_features.ipynb #9b6c5bc4
@@ -78,6 +81,7 @@ def _check_rows(a):
         raise ValueError('tokenizer=None: pass a tokenizer (or its folder) when model is not a folder or hub name')
     if a['pooling'] not in ('mean', 'cls'): raise ValueError(f"pooling={a['pooling']!r}: expected 'mean' or 'cls'")
     if isinstance(a['layers'], bool) or not isinstance(a['layers'], int) or a['layers'] < 1: raise ValueError(f"layers={a['layers']!r}: expected an integer >= 1")
+    if a['combine'] not in ('mean', 'concat'): raise ValueError(f"combine={a['combine']!r}: expected 'mean' or 'concat'")
     lc = a['label_col']
     if not run.multi and isinstance(lc, str) and lc in df:   # single-label: the same classes, row by row, as the run was made with
         codes = pd.Categorical(df[lc].astype(str), categories=[str(v) for v in run.vocab]).codes
@@ -85,8 +89,8 @@ def _check_rows(a):
     check_head(a['head'], a['save_model'])
 
 def _name(a)->str:
-    "The default name: encoder, pooling and max_len, the layers pooled when more than the last, the head."
-    layers = '' if a['layers'] == 1 else f"-last{a['layers']}"
+    "The default name: encoder, pooling and max_len, the layers pooled when more than the last (`cat`: side by side), the head."
+    layers = '' if a['layers'] == 1 else f"-{'cat' if a['combine'] == 'concat' else 'last'}{a['layers']}"
     return f"{_model_desc(a['model'])}-{a['pooling']}{a['max_len']}{layers}-{head_short(a['head'])}"
 
 def _encoder_files(enc, tok)->dict:
@@ -107,7 +111,8 @@ def train_text_features(model, # HF encoder: folder (e.g. `mpnet()`), hub name, 
                         label_col:str='label', # column of labels: checked against the run's
                         head=None, # a scikit-learn classifier (default: logistic regression, `C` by CV on the training rows)
                         pooling:str='mean', # 'mean' or 'cls'
-                        layers:int=1, # average the pooled states of the last `layers` layers (`embed_texts`)
+                        layers:int=1, # pool the states of the last `layers` layers (`embed_texts`)
+                        combine:str='mean', # those layers averaged ('mean') or side by side ('concat')
                         max_len:int=128, # truncate texts to this many tokens
                         bs:int=64, # texts per embedding batch
                         tokenizer=None, # tokenizer or its folder (default: the model folder's)
@@ -129,15 +134,17 @@ def train_text_features(model, # HF encoder: folder (e.g. `mpnet()`), hub name, 
         return enc_cache['m']
     texts = list(_texts(df, text_col, template))
     tests = None if test_df is None else list(_texts(test_df, text_col, template))
-    key = dict(kind='text', model=_model_desc(model), tokenizer=_tok_desc(tokenizer), pooling=pooling, max_len=max_len, **({'layers': layers} if layers > 1 else {}))
-    kw = dict(tokenizer=tok, max_len=max_len, pooling=pooling, layers=layers, bs=bs, precision=precision)
+    prec = resolve_precision(precision, pick_device(), inference=True)   # bf16 vectors differ from fp32's in the 4th digit: another key
+    key = dict(kind='text', model=_model_desc(model), tokenizer=_tok_desc(tokenizer), pooling=pooling, max_len=max_len, **({'layers': layers} if layers > 1 else {}),
+               **({'combine': combine} if combine != 'mean' and layers > 1 else {}), **({'precision': prec} if prec else {}))
+    kw = dict(tokenizer=tok, max_len=max_len, pooling=pooling, layers=layers, combine=combine, bs=bs, precision=precision)
     def compute(rows): return embed_texts(enc(), rows, **kw)
     def per_row():
         few = texts[:min(len(texts), 2 * bs)]
         embed_texts(enc(), few[:8], show=False, **kw)   # warm-up
         t0 = time.perf_counter(); embed_texts(enc(), few, show=False, **kw)
         return (time.perf_counter() - t0) / len(few)
-    return feature_recipe(run, fold, key, texts, tests, compute, head, seed, f'{_model_desc(model)} {pooling} max_len {max_len} + {head_short(head)}',
+    return feature_recipe(run, fold, key, texts, tests, compute, head, seed, f"{_model_desc(model)} {pooling} max_len {max_len}{'' if layers == 1 else f', last {layers} layers ' + ('side by side' if combine == 'concat' else 'averaged')} + {head_short(head)}",
                           lambda: _encoder_files(enc(), tok), per_row)
 
 # %% ../../nbs/05a_text_features.ipynb #cc752e55
@@ -155,6 +162,6 @@ def rebuild_text_features(member:Member, # a DONE text feature member with store
     enc, arrays = _encoder(d), load(member.read('head.safetensors'))
     def predict(rows):
         texts = list(_texts(rows, c['text_col'], c['template'])) if isinstance(rows, pd.DataFrame) else [str(t) for t in rows]
-        X = embed_texts(enc, texts, tokenizer=tok, max_len=c['max_len'], pooling=c['pooling'], layers=c.get('layers', 1), bs=c['bs'], precision=c['precision'], show=False)
+        X = embed_texts(enc, texts, tokenizer=tok, max_len=c['max_len'], pooling=c['pooling'], layers=c.get('layers', 1), combine=c.get('combine', 'mean'), bs=c['bs'], precision=c['precision'], show=False)
         return linear_probs(arrays, X, len(run.vocab))
     return enc, predict
