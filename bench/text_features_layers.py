@@ -1,34 +1,24 @@
 """Which of MPNet's layers a linear head should read, and how many training rows it needs (the text demo's data).
 
 `python bench/text_features_layers.py [--seeds 3]`: embeds all 12,752 Rotten Tomatoes snippets once with MPNet-base
-(max_len 64, mean pooling, every layer's pooled state kept; `precision='auto'`), then fits the default head
+(`embed_texts`, max_len 64, mean pooling, the last 12 layers side by side; `precision='auto'`), then fits the default head
 (`fastscale.features.default_head`: a logistic regression, C by 5-fold CV on the training rows) on the demo's split
 (80 % train / 20 % valid, stratified, seeds 42, 43, ...) of 4,800 sampled or all 10,201 training-pool rows, and
 scores it on the 2,551 hold-out snippets. Variants: the last layer; the last N averaged (`combine='mean'`); the last N
 side by side (`combine='concat'`). Prints one table row per variant and row count: validation and hold-out accuracy
 per seed, and their means."""
-import argparse, time, numpy as np, torch, torch.nn.functional as F
+import argparse, time, numpy as np
 from sklearn.model_selection import train_test_split
 from fastscale import assets
 from fastscale.core import pick_device, resolve_precision
 from fastscale.features import default_head
-from fastscale.text.features import _encoder
-from fastscale.text.data import tokenize_once, pad_collate, _pad_id
-from transformers import AutoTokenizer
+from fastscale.text.features import embed_texts
 
-def all_layers(texts, max_len=64, bs=64):
-    "Every hidden state's mean-pooled, L2-normalised vector: (rows, layers + 1, width), float16."
-    m = assets.mpnet(); tok, enc = AutoTokenizer.from_pretrained(str(m)), _encoder(m)
-    dev = pick_device(); enc.to(dev); prec = resolve_precision('auto', dev, inference=True)
-    ids = tokenize_once(tok, texts, max_len, cache=False); order = np.argsort([len(i) for i in ids], kind='stable')
-    out = np.zeros((len(texts), enc.config.num_hidden_layers + 1, enc.config.hidden_size), np.float16)
-    with torch.inference_mode(), torch.autocast(dev.type, dtype=torch.bfloat16, enabled=prec == 'bf16'):
-        for s in range(0, len(texts), bs):
-            b = order[s:s + bs]; x, mask = pad_collate([ids[i] for i in b], pad_id=_pad_id(tok))
-            hs = enc(input_ids=x.to(dev), attention_mask=mask.to(dev), output_hidden_states=True).hidden_states
-            m_ = mask.to(dev)[..., None].float()
-            out[b] = torch.stack([F.normalize((h.float() * m_).sum(1) / m_.sum(1), dim=1) for h in hs], 1).cpu().numpy()
-    return out, prec
+def all_layers(texts, layers=12):
+    "The last `layers` layers' mean-pooled, L2-normalised vectors, (rows, layers, width): `embed_texts`' side-by-side blocks, unscaled."
+    m = assets.mpnet()
+    X = embed_texts(m, texts, max_len=64, layers=layers, combine='concat', bs=64)   # each block normalised, the whole / sqrt(layers)
+    return (X * layers ** 0.5).reshape(len(texts), layers, -1).astype(np.float16), resolve_precision('auto', pick_device(), inference=True)
 
 def variant(A, kind, n):
     v = A[:, -n:].astype(np.float32)

@@ -37,7 +37,7 @@ def embed_images(arch:str, # a timm architecture ('tf_efficientnet_lite0': offli
     hw = tuple(_hw(size))
     body = (model if model is not None else timm_model(arch, pretrained=pretrained, num_classes=0)).eval()
     dev = pick_device(device); body.to(dev)
-    prec = resolve_precision(precision, dev, inference=True)   # bf16 on a CPU with AMX too: 1.5x for a Lite0 body here
+    prec = resolve_precision(precision, dev, inference=True)   # bf16 on a CPU with AMX too: 1.6x for a Lite0 body here
     cfg = getattr(body, 'pretrained_cfg', {}) or {}
     mean = torch.tensor(cfg.get('mean', (0.485, 0.456, 0.406)), device=dev).view(1, 3, 1, 1)
     std = torch.tensor(cfg.get('std', (0.229, 0.224, 0.225)), device=dev).view(1, 3, 1, 1)
@@ -90,15 +90,15 @@ def train_vision_features(arch:str, # a timm architecture, e.g. 'tf_efficientnet
     def body():
         if 'm' not in got: set_seed(seed); got['m'] = timm_model(arch, pretrained=pretrained, num_classes=0).eval()
         return got['m']
-    prec = resolve_precision(precision, pick_device(), inference=True)   # bf16 features differ from fp32's in the 4th digit: another key
+    prec = resolve_precision(precision, pick_device(), inference=True)   # resolved once (one notice); bf16 features differ from fp32's in the 4th digit: another key
     key = dict(kind='image', arch=arch, pretrained=pretrained, size=hw, item=resize_spec(resize_item(item)), seed=None if pretrained else seed,
                **({'precision': prec} if prec else {}))
     rows, tests = list(df['fname']), None if test_df is None else list(test_df['fname'])
-    def compute(fn): return embed_images(arch, fn, hw, root=root, item=item, bs=bs, model=body(), precision=precision)
+    def compute(fn): return embed_images(arch, fn, hw, root=root, item=item, bs=bs, model=body(), precision=prec)
     def per_row():
         few = rows[:min(len(rows), 2 * bs)]
-        embed_images(arch, few[:4], hw, root=root, item=item, bs=bs, model=body(), precision=precision, show=False)   # warm-up
-        t0 = time.perf_counter(); embed_images(arch, few, hw, root=root, item=item, bs=bs, model=body(), precision=precision, show=False)
+        embed_images(arch, few[:4], hw, root=root, item=item, bs=bs, model=body(), precision=prec, show=False)   # warm-up
+        t0 = time.perf_counter(); embed_images(arch, few, hw, root=root, item=item, bs=bs, model=body(), precision=prec, show=False)
         return (time.perf_counter() - t0) / len(few)
     return feature_recipe(run, fold, key, rows, tests, compute, head, seed, f"{arch} {'x'.join(map(str, hw))} + {head_short(head)}",
                           lambda: {'encoder.safetensors': model_bytes(body())}, per_row)

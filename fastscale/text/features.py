@@ -134,10 +134,10 @@ def train_text_features(model, # HF encoder: folder (e.g. `mpnet()`), hub name, 
         return enc_cache['m']
     texts = list(_texts(df, text_col, template))
     tests = None if test_df is None else list(_texts(test_df, text_col, template))
-    prec = resolve_precision(precision, pick_device(), inference=True)   # bf16 vectors differ from fp32's in the 4th digit: another key
+    prec = resolve_precision(precision, pick_device(), inference=True)   # resolved once (one notice); bf16 vectors differ from fp32's in the 4th digit: another key
     key = dict(kind='text', model=_model_desc(model), tokenizer=_tok_desc(tokenizer), pooling=pooling, max_len=max_len, **({'layers': layers} if layers > 1 else {}),
                **({'combine': combine} if combine != 'mean' and layers > 1 else {}), **({'precision': prec} if prec else {}))
-    kw = dict(tokenizer=tok, max_len=max_len, pooling=pooling, layers=layers, combine=combine, bs=bs, precision=precision)
+    kw = dict(tokenizer=tok, max_len=max_len, pooling=pooling, layers=layers, combine=combine, bs=bs, precision=prec)
     def compute(rows): return embed_texts(enc(), rows, **kw)
     def per_row():
         few = texts[:min(len(texts), 2 * bs)]
